@@ -1,0 +1,125 @@
+#include "common/domain/event_commands.h"
+
+#include <memory>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace zhiwang {
+
+uint64_t FingerprintOf(const std::string& event_id, const Command& c) {
+  Fingerprint f;
+  f.Add("act")
+      .Add(event_id)
+      .Add(static_cast<int64_t>(c.action))
+      .Add(c.note)
+      .Add(c.reason_code)
+      .Add(c.evidence)
+      .Add(c.department_id)
+      .Add(c.merge_into);
+  return f.value();
+}
+
+EventCommands::EventCommands(EventStore* store, const OrgRegistry* orgs,
+                             const Clock* clock, std::function<uint64_t()> random)
+    : store_(store), orgs_(orgs), clock_(clock), random_(std::move(random)) {}
+
+void EventCommands::Report(const Identity& who, const ReportInput& in,
+                           Done<WriteResult> done) {
+  if (absl::Status s = ValidateReportShape(in); !s.ok()) return done(s);
+  std::shared_ptr<const District> district = orgs_->FindByGrid(in.location.grid_id);
+  if (district == nullptr) {
+    return done(absl::InvalidArgumentError(absl::StrCat(
+        "location.grid_id: '", in.location.grid_id, "' is not a known grid")));
+  }
+  absl::Time now = clock_->Now();
+  absl::StatusOr<NewEvent> created = BuildReportedEvent(
+      in, who, *district, MakeEventId(district->id(), now, random_()), now);
+  if (!created.ok()) return done(created.status());
+  store_->Create(*created, IdempotencyKey{who.subject, in.client_request_id, FingerprintOf(in)},
+                 std::move(done));
+}
+
+// One Act call: load → decide → commit, again from load when the version moved.
+class EventCommands::ActOperation : public std::enable_shared_from_this<ActOperation> {
+ public:
+  ActOperation(EventCommands* owner, Identity who, std::string event_id,
+               IdempotencyKey key, Command command, Done<WriteResult> done)
+      : owner_(owner),
+        who_(std::move(who)),
+        event_id_(std::move(event_id)),
+        key_(std::move(key)),
+        command_(std::move(command)),
+        done_(std::move(done)) {}
+
+  void Start() {
+    auto self = shared_from_this();
+    owner_->store_->Load(event_id_, key_, [self](absl::StatusOr<LoadResult> r) {
+      self->OnLoaded(std::move(r));
+    });
+  }
+
+ private:
+  void OnLoaded(absl::StatusOr<LoadResult> loaded) {
+    if (!loaded.ok()) return done_(loaded.status());
+    if (loaded->replay) return done_(*std::move(loaded->replay));
+    if (!loaded->event) {
+      return done_(absl::NotFoundError(absl::StrCat("event ", event_id_, " not found")));
+    }
+    const Event& current = *loaded->event;
+    if (command_.action == EventAction::kDispatch) {
+      std::shared_ptr<const District> d = owner_->orgs_->Find(current.district_id);
+      if (d == nullptr || d->FindDepartment(command_.department_id) == nullptr) {
+        return done_(absl::InvalidArgumentError(
+            absl::StrCat("department_id: '", command_.department_id,
+                         "' is not a department of district ", current.district_id)));
+      }
+    }
+    absl::StatusOr<TransitionOutcome> outcome =
+        ApplyCommand(current, who_, command_, owner_->clock_->Now());
+    if (!outcome.ok()) return done_(outcome.status());
+    auto self = shared_from_this();
+    owner_->store_->Commit(current, *outcome, key_, [self](absl::StatusOr<WriteResult> r) {
+      self->OnCommitted(std::move(r));
+    });
+  }
+
+  void OnCommitted(absl::StatusOr<WriteResult> r) {
+    if (r.ok() || !absl::IsAborted(r.status()) || ++attempts_ >= kMaxAttempts) {
+      return done_(std::move(r));
+    }
+    Start();  // someone else moved the event first: decide again on what they left
+  }
+
+  EventCommands* owner_;
+  Identity who_;
+  std::string event_id_;
+  IdempotencyKey key_;
+  Command command_;
+  Done<WriteResult> done_;
+  int attempts_ = 0;
+};
+
+void EventCommands::Act(const Identity& who, const std::string& event_id,
+                        const std::string& client_request_id, const Command& command,
+                        Done<WriteResult> done) {
+  if (absl::Status s = ValidateClientRequestId(client_request_id); !s.ok()) return done(s);
+  if (event_id.empty()) return done(absl::InvalidArgumentError("event_id: is required"));
+  if (DistrictOfEventId(event_id).empty() || event_id.size() > 64) {
+    return done(absl::InvalidArgumentError(
+        absl::StrCat("event_id: '", event_id, "' is not an event id")));
+  }
+  if (absl::Status s = ValidateNote("note", command.note); !s.ok()) return done(s);
+  if (absl::Status s = ValidateNote("reason_code", command.reason_code); !s.ok()) {
+    return done(s);
+  }
+  if (absl::Status s = ValidateAttachments("evidence", command.evidence); !s.ok()) {
+    return done(s);
+  }
+  IdempotencyKey key{who.subject, client_request_id, FingerprintOf(event_id, command)};
+  auto op = std::make_shared<ActOperation>(this, who, event_id, std::move(key), command,
+                                           std::move(done));
+  op->Start();
+}
+
+}  // namespace zhiwang

@@ -204,8 +204,12 @@ void ApplyEffects(const Command& c, const Identity& who, Event& e) {
       e.department_id = c.department_id;
       break;
     case A::kReject:
+      // The rejecting department's open requests go with it: the next department
+      // starts clean.
       e.rejected_by.push_back(e.department_id);
       e.department_id.clear();
+      e.extension_pending = false;
+      e.suspension_pending = false;
       break;
     case A::kVerifyFail:
       ++e.rework_count;

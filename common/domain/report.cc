@@ -60,7 +60,9 @@ absl::Status ValidateAttachments(absl::string_view field,
     if (a.content_type.size() > 100) {
       return Invalid(absl::StrCat(f, ".content_type"), "is longer than 100 bytes");
     }
-    if (!a.sha256.empty() && a.sha256.size() != 64) {
+    if (!a.sha256.empty() &&
+        (a.sha256.size() != 64 ||
+         a.sha256.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)) {
       return Invalid(absl::StrCat(f, ".sha256"), "must be 64 hex digits");
     }
   }

@@ -1,0 +1,35 @@
+#include "common/redis/keys.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace zhiwang::redis::keys {
+namespace {
+std::string Prefix(absl::string_view district) { return absl::StrCat("zw:{", district, "}:"); }
+}  // namespace
+
+std::string Event(absl::string_view d, absl::string_view id) {
+  return absl::StrCat(Prefix(d), "ev:", id);
+}
+std::string Timeline(absl::string_view d, absl::string_view id) {
+  return absl::StrCat(Prefix(d), "tl:", id);
+}
+std::string Request(absl::string_view d, absl::string_view subject, absl::string_view rid) {
+  return absl::StrCat(Prefix(d), "req:", subject, ":", rid);
+}
+std::string ReporterIndex(absl::string_view d, absl::string_view subject) {
+  return absl::StrCat(Prefix(d), "ix:rep:", subject);
+}
+std::string DepartmentIndex(absl::string_view d, absl::string_view dep) {
+  return absl::StrCat(Prefix(d), "ix:dep:", dep);
+}
+std::string StateIndex(absl::string_view d, int state) {
+  return absl::StrCat(Prefix(d), "ix:st:", state);
+}
+std::string RouterQueue(absl::string_view d) { return absl::StrCat(Prefix(d), "q:router"); }
+std::string DepartmentQueue(absl::string_view d, absl::string_view dep) {
+  return absl::StrCat(Prefix(d), "q:dep:", dep);
+}
+std::string Organisation(absl::string_view d) { return absl::StrCat(Prefix(d), "org"); }
+std::string OrganisationDistricts() { return "zw:org:districts"; }
+
+}  // namespace zhiwang::redis::keys

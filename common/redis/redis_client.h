@@ -13,8 +13,18 @@
 // reconnects with backoff; commands sent while disconnected wait up to `command_timeout`
 // for the connection and then fail with UNAVAILABLE.
 //
-// Callbacks must not block: they run on the I/O thread (Call() from a callback
-// deadlocks). Thread-safe.
+// A reply timeout (no answer within `command_timeout`) also breaks the connection and is
+// reported as UNAVAILABLE, like any other lost connection; DEADLINE_EXCEEDED is never
+// returned. Before writing a batch on a connection that has been idle, the client checks
+// whether the server closed it (e.g. a restart) and reconnects first, so those commands
+// are not lost.
+//
+// Not for blocking commands (BLPOP, XREAD BLOCK…), which stall the whole pipeline, nor
+// for MULTI/EXEC/WATCH or SUBSCRIBE: commands of concurrent callers interleave. Use Lua
+// scripts for atomicity.
+//
+// Callbacks must not block: they run on the I/O thread (Call() from a callback returns
+// FAILED_PRECONDITION instead of deadlocking). Thread-safe.
 //
 //   auto client = RedisClient::Connect({.host = "127.0.0.1", .port = 6379});
 //   (*client)->Send({"SET", "k", "v"}, [](absl::StatusOr<RedisReply> r) { ... });
@@ -57,19 +67,21 @@ class RedisClient {
   // Connects and starts the I/O thread. UNAVAILABLE when the first connection fails.
   static absl::StatusOr<std::unique_ptr<RedisClient>> Connect(const RedisOptions& options);
 
-  // Fails every pending command with CANCELLED and joins the I/O thread.
+  // Fails every pending command with CANCELLED and joins the I/O thread. A batch already
+  // written is read to the end first (bounded by `command_timeout`).
   ~RedisClient();
 
   // Queues one command. `done` runs exactly once, on the I/O thread, with the reply
   // (a Redis error reply is a RedisReply of Type::kError, not a failed status) or
-  // UNAVAILABLE / DEADLINE_EXCEEDED / CANCELLED when no reply came.
+  // UNAVAILABLE / CANCELLED when no reply came; INVALID_ARGUMENT for an empty `argv`.
   void Send(std::vector<std::string> argv, Callback done);
 
   // Send() and wait. Must not be called from a callback.
   absl::StatusOr<RedisReply> Call(std::vector<std::string> argv);
 
   // Runs a Lua script by EVALSHA, falling back to EVAL (which also loads it) when Redis
-  // answers NOSCRIPT, e.g. after a restart. `done` as for Send().
+  // answers NOSCRIPT, e.g. after a restart. An empty `sha1` is computed from `source`.
+  // `done` as for Send().
   void RunScript(const std::string& source, const std::string& sha1,
                  std::vector<std::string> keys, std::vector<std::string> args,
                  Callback done);

@@ -1,0 +1,211 @@
+#include "common/store/memory_event_store.h"
+
+#include <algorithm>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace zhiwang {
+namespace {
+
+std::string RequestKey(const IdempotencyKey& key, const std::string& district) {
+  return absl::StrCat(district, "\x1f", key.subject, "\x1f", key.request_id);
+}
+
+absl::Status ReusedKey(const IdempotencyKey& key) {
+  return absl::AlreadyExistsError(
+      absl::StrCat("client_request_id '", key.request_id,
+                   "' was already used for a different request"));
+}
+
+// Cursor: the offset into the ordered list. Lists in memory are small and tests don't
+// change them between pages in ways this would get wrong.
+Page TakePage(std::vector<Event> all, const PageRequest& page) {
+  size_t offset = 0;
+  if (!page.cursor.empty() && !absl::SimpleAtoi(page.cursor, &offset)) offset = all.size();
+  Page out;
+  size_t limit = static_cast<size_t>(std::max(page.limit, 1));
+  for (size_t i = offset; i < all.size() && out.events.size() < limit; ++i) {
+    out.events.push_back(std::move(all[i]));
+  }
+  if (offset + out.events.size() < all.size()) {
+    out.next_cursor = absl::StrCat(offset + out.events.size());
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<WriteResult>> MemoryEventStore::Replay(
+    const IdempotencyKey& key, const std::string& district) const {
+  auto it = requests_.find(RequestKey(key, district));
+  if (it == requests_.end()) return std::optional<WriteResult>();
+  if (it->second.fingerprint != key.fingerprint) return ReusedKey(key);
+  return std::optional<WriteResult>(WriteResult{it->second.result, true});
+}
+
+void MemoryEventStore::Enqueue(const Event& e) {
+  switch (NextWorkQueue(e)) {
+    case WorkQueue::kRouter:
+      queued_.emplace_back("router", e.id);
+      break;
+    case WorkQueue::kDepartment:
+      queued_.emplace_back(absl::StrCat("department:", e.department_id), e.id);
+      break;
+    case WorkQueue::kNone:
+      break;
+  }
+}
+
+void MemoryEventStore::Create(const NewEvent& created, const IdempotencyKey& key,
+                              Done<WriteResult> done) {
+  absl::StatusOr<WriteResult> result;
+  {
+    absl::MutexLock lock(&mu_);
+    auto replay = Replay(key, created.event.district_id);
+    if (!replay.ok()) {
+      result = replay.status();
+    } else if (*replay) {
+      result = **replay;
+    } else if (events_.contains(created.event.id)) {
+      result = absl::AlreadyExistsError(
+          absl::StrCat("event ", created.event.id, " already exists"));
+    } else {
+      Stored& s = events_[created.event.id];
+      s.event = created.event;
+      s.timeline.push_back(created.entry);
+      s.timeline.back().seq = 1;
+      requests_[RequestKey(key, created.event.district_id)] = {key.fingerprint,
+                                                                 created.event};
+      Enqueue(created.event);
+      result = WriteResult{created.event, false};
+    }
+  }
+  done(std::move(result));
+}
+
+void MemoryEventStore::Load(const std::string& event_id, const IdempotencyKey& key,
+                            Done<LoadResult> done) {
+  absl::StatusOr<LoadResult> result;
+  {
+    absl::MutexLock lock(&mu_);
+    auto replay = Replay(key, DistrictOfEventId(event_id));
+    if (!replay.ok()) {
+      result = replay.status();
+    } else {
+      LoadResult r;
+      r.replay = *replay;
+      auto it = events_.find(event_id);
+      if (it != events_.end()) r.event = it->second.event;
+      result = std::move(r);
+    }
+  }
+  done(std::move(result));
+}
+
+void MemoryEventStore::Commit(const Event& before, const TransitionOutcome& outcome,
+                              const IdempotencyKey& key, Done<WriteResult> done) {
+  absl::StatusOr<WriteResult> result;
+  {
+    absl::MutexLock lock(&mu_);
+    auto replay = Replay(key, before.district_id);
+    auto it = events_.find(before.id);
+    if (!replay.ok()) {
+      result = replay.status();
+    } else if (*replay) {
+      result = **replay;
+    } else if (it == events_.end()) {
+      result = absl::NotFoundError(absl::StrCat("event ", before.id, " not found"));
+    } else if (it->second.event.version != before.version) {
+      result = absl::AbortedError(absl::StrCat("event ", before.id, " is at version ",
+                                               it->second.event.version, ", not ",
+                                               before.version));
+    } else {
+      Stored& s = it->second;
+      if (HoldingDepartment(s.event) != HoldingDepartment(outcome.event)) {
+        s.assigned_seq = ++next_assigned_seq_;
+      }
+      s.event = outcome.event;
+      s.timeline.push_back(outcome.entry);
+      s.timeline.back().seq = static_cast<int64_t>(s.timeline.size());
+      requests_[RequestKey(key, before.district_id)] = {key.fingerprint, outcome.event};
+      Enqueue(outcome.event);
+      result = WriteResult{outcome.event, false};
+    }
+  }
+  done(std::move(result));
+}
+
+void MemoryEventStore::Get(const std::string& event_id, Done<Event> done) {
+  absl::StatusOr<Event> result;
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = events_.find(event_id);
+    if (it == events_.end()) {
+      result = absl::NotFoundError(absl::StrCat("event ", event_id, " not found"));
+    } else {
+      result = it->second.event;
+    }
+  }
+  done(std::move(result));
+}
+
+void MemoryEventStore::GetTimeline(const std::string& event_id,
+                                   Done<std::vector<TimelineEntry>> done) {
+  absl::StatusOr<std::vector<TimelineEntry>> result;
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = events_.find(event_id);
+    if (it == events_.end()) {
+      result = absl::NotFoundError(absl::StrCat("event ", event_id, " not found"));
+    } else {
+      result = it->second.timeline;
+    }
+  }
+  done(std::move(result));
+}
+
+void MemoryEventStore::ListByReporter(const std::string& district_id,
+                                      const std::string& subject, const PageRequest& page,
+                                      Done<Page> done) {
+  std::vector<Event> all;
+  {
+    absl::MutexLock lock(&mu_);
+    for (const auto& [id, s] : events_) {
+      if (s.event.district_id == district_id && s.event.reporter.subject == subject) {
+        all.push_back(s.event);
+      }
+    }
+  }
+  std::sort(all.begin(), all.end(), [](const Event& a, const Event& b) {
+    return a.created_at != b.created_at ? a.created_at > b.created_at : a.id > b.id;
+  });
+  done(TakePage(std::move(all), page));
+}
+
+void MemoryEventStore::ListByDepartment(const std::string& district_id,
+                                        const std::string& department_id,
+                                        const PageRequest& page, Done<Page> done) {
+  std::vector<std::pair<int64_t, Event>> held;
+  {
+    absl::MutexLock lock(&mu_);
+    for (const auto& [id, s] : events_) {
+      if (s.event.district_id == district_id &&
+          HoldingDepartment(s.event) == department_id && !department_id.empty()) {
+        held.emplace_back(s.assigned_seq, s.event);
+      }
+    }
+  }
+  std::sort(held.begin(), held.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<Event> all;
+  for (auto& [seq, e] : held) all.push_back(std::move(e));
+  done(TakePage(std::move(all), page));
+}
+
+std::vector<MemoryEventStore::QueuedItem> MemoryEventStore::queued() const {
+  absl::MutexLock lock(&mu_);
+  return queued_;
+}
+
+}  // namespace zhiwang

@@ -5,6 +5,9 @@
 // with its data in a fresh temporary directory (AOF on, appendfsync everysec), stopped
 // (by its PID) when destroyed. Restart() stops it with SIGKILL and starts it again on the
 // same port and directory, so a test can show that nothing acknowledged was lost.
+// The server gets SIGKILL if the thread that started it exits (PR_SET_PDEATHSIG), so a
+// crashed test leaves nothing behind: start servers from a thread that outlives them.
+// Not thread-safe.
 //
 //   auto redis = RedisServer::Start();
 //   ASSERT_TRUE(redis.ok()) << redis.status();

@@ -1,0 +1,43 @@
+#ifndef ZHIWANG_COMMON_REDIS_KEYS_H_
+#define ZHIWANG_COMMON_REDIS_KEYS_H_
+
+// Every Redis key Zhiwang uses is built here, and only here.
+//
+// Sharding: a district is the shard. Every key of a district's events carries the hash
+// tag "{<district id>}", so one district's event, timeline, indexes, request records and
+// queues live in one Redis Cluster slot and every transition is one Lua script over keys
+// of one slot. District ids are restricted to [0-9A-Za-z_] (District::Create), so they
+// cannot break the tag. See docs/architecture.md.
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace zhiwang::redis::keys {
+
+// zw:{D}:ev:<id> — hash {s: state number, v: version, d: serialized zhiwang.v1.Event}
+std::string Event(absl::string_view district, absl::string_view event_id);
+// zw:{D}:tl:<id> — list of serialized zhiwang.v1.TimelineEntry, append-only
+std::string Timeline(absl::string_view district, absl::string_view event_id);
+// zw:{D}:req:<subject>:<client request id> — hash {f: fingerprint, r: result event};
+// expires after kIdempotencyTtlSeconds
+std::string Request(absl::string_view district, absl::string_view subject,
+                    absl::string_view request_id);
+// zw:{D}:ix:rep:<subject> — zset of event ids by creation time (ms)
+std::string ReporterIndex(absl::string_view district, absl::string_view subject);
+// zw:{D}:ix:dep:<department> — zset of held event ids by assignment time (ms)
+std::string DepartmentIndex(absl::string_view district, absl::string_view department);
+// zw:{D}:ix:st:<state number> — zset of event ids by time of entering the state (ms)
+std::string StateIndex(absl::string_view district, int state);
+// zw:{D}:q:router — stream of {e: event id, v: version} for the router
+std::string RouterQueue(absl::string_view district);
+// zw:{D}:q:dep:<department> — stream of {e, v}: work assigned to a department
+std::string DepartmentQueue(absl::string_view district, absl::string_view department);
+// zw:{D}:org — hash {v: version, d: serialized zhiwang.v1.District}
+std::string Organisation(absl::string_view district);
+// zw:org:districts — set of district ids (global, outside any district's slot)
+std::string OrganisationDistricts();
+
+}  // namespace zhiwang::redis::keys
+
+#endif  // ZHIWANG_COMMON_REDIS_KEYS_H_

@@ -1,0 +1,109 @@
+#include "services/dispatch/dispatch_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/rpc/adapter_util.h"
+#include "common/rpc/convert.h"
+#include "common/rpc/status.h"
+
+namespace zhiwang::dispatch {
+
+grpc::ServerUnaryReactor* DispatchService::ListAssignments(
+    grpc::CallbackServerContext* ctx, const v1::ListAssignmentsRequest* req,
+    v1::ListAssignmentsResponse* resp) {
+  return HandleUnary(ctx, [=](const Identity& who, Finish finish) {
+    absl::StatusOr<PageRequest> page = PageFromRequest(req->page_size(), req->page_token());
+    if (!page.ok()) return finish(page.status());
+    std::string department = req->department_id().empty() ? who.department_id
+                                                           : req->department_id();
+    bool is_department = who.role == Role::kDepartmentOperator ||
+                         who.role == Role::kDepartmentSystem;
+    bool is_dispatcher = who.role == Role::kStreetDispatcher ||
+                         who.role == Role::kDistrictDispatcher;
+    if (department.empty()) {
+      return finish(absl::InvalidArgumentError("department_id: is required"));
+    }
+    if (!(is_department && department == who.department_id) && !is_dispatcher) {
+      return finish(absl::PermissionDeniedError(
+          absl::StrCat("role '", RoleName(who.role), "' may not list department '",
+                       department, "'")));
+    }
+    // A department's district: the one whose organisation has it. Dispatchers are
+    // limited to the district of their area.
+    std::shared_ptr<const District> district = orgs_->FindByArea(who.area);
+    if (district == nullptr || district->FindDepartment(department) == nullptr) {
+      return finish(absl::NotFoundError(
+          absl::StrCat("department '", department, "' not found in the caller's district")));
+    }
+    store_->ListByDepartment(district->id(), department, *page, [=](absl::StatusOr<Page> p) {
+      if (!p.ok()) return finish(p.status());
+      for (const Event& e : p->events) ToProto(e, resp->add_events());
+      resp->set_next_page_token(p->next_cursor);
+      finish(absl::OkStatus());
+    });
+  });
+}
+
+grpc::ServerUnaryReactor* DispatchService::ClaimEvent(grpc::CallbackServerContext* ctx,
+                                                      const v1::ClaimEventRequest* req,
+                                                      v1::EventResponse* resp) {
+  Command c;
+  c.action = EventAction::kClaim;
+  return ActAndRespond(ctx, commands_, req->event_id(), req->client_request_id(),
+                       std::move(c), resp);
+}
+
+grpc::ServerUnaryReactor* DispatchService::AddProgress(grpc::CallbackServerContext* ctx,
+                                                       const v1::AddProgressRequest* req,
+                                                       v1::EventResponse* resp) {
+  Command c;
+  c.action = EventAction::kAddProgress;
+  c.note = req->note();
+  c.evidence = FromProto(req->evidence());
+  return ActAndRespond(ctx, commands_, req->event_id(), req->client_request_id(),
+                       std::move(c), resp);
+}
+
+grpc::ServerUnaryReactor* DispatchService::ResolveEvent(grpc::CallbackServerContext* ctx,
+                                                        const v1::ResolveEventRequest* req,
+                                                        v1::EventResponse* resp) {
+  Command c;
+  c.action = EventAction::kResolve;
+  c.note = req->note();
+  c.evidence = FromProto(req->evidence());
+  return ActAndRespond(ctx, commands_, req->event_id(), req->client_request_id(),
+                       std::move(c), resp);
+}
+
+grpc::ServerUnaryReactor* DispatchService::RejectEvent(grpc::CallbackServerContext* ctx,
+                                                       const v1::RejectEventRequest* req,
+                                                       v1::EventResponse* resp) {
+  Command c;
+  c.action = EventAction::kReject;
+  c.reason_code = req->reason_code();
+  c.note = req->note();
+  return ActAndRespond(ctx, commands_, req->event_id(), req->client_request_id(),
+                       std::move(c), resp);
+}
+
+grpc::ServerUnaryReactor* DispatchService::AssignEvent(grpc::CallbackServerContext* ctx,
+                                                       const v1::AssignEventRequest* req,
+                                                       v1::EventResponse* resp) {
+  Command c;
+  c.action = EventAction::kDispatch;
+  c.department_id = req->department_id();
+  c.note = req->note();
+  return ActAndRespond(ctx, commands_, req->event_id(), req->client_request_id(),
+                       std::move(c), resp);
+}
+
+grpc::ServerUnaryReactor* DispatchService::CloseEvent(grpc::CallbackServerContext* ctx,
+                                                      const v1::CloseEventRequest* req,
+                                                      v1::EventResponse* resp) {
+  Command c;
+  c.action = EventAction::kClose;
+  c.note = req->note();
+  return ActAndRespond(ctx, commands_, req->event_id(), req->client_request_id(),
+                       std::move(c), resp);
+}
+
+}  // namespace zhiwang::dispatch

@@ -1,0 +1,46 @@
+#include "services/router/admin_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/rpc/convert.h"
+#include "common/rpc/status.h"
+
+namespace zhiwang::router {
+namespace {
+
+absl::Status RequireAdmin(const Identity& who) {
+  if (who.role == Role::kAdmin) return absl::OkStatus();
+  return absl::PermissionDeniedError(
+      absl::StrCat("role '", RoleName(who.role), "' may not administer districts"));
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* AdminService::LoadDistrict(grpc::CallbackServerContext* ctx,
+                                                     const v1::LoadDistrictRequest* req,
+                                                     v1::LoadDistrictResponse* resp) {
+  return HandleUnary(ctx, [=](const Identity& who, Finish finish) {
+    if (absl::Status s = RequireAdmin(who); !s.ok()) return finish(s);
+    if (!req->has_district()) return finish(absl::InvalidArgumentError("district: is required"));
+    // Blocking: loads are rare and small.
+    absl::StatusOr<int64_t> version = orgs_->Publish(FromProto(req->district()));
+    if (version.ok()) resp->set_version(*version);
+    finish(version.status());
+  });
+}
+
+grpc::ServerUnaryReactor* AdminService::GetDistrict(grpc::CallbackServerContext* ctx,
+                                                    const v1::GetDistrictRequest* req,
+                                                    v1::GetDistrictResponse* resp) {
+  return HandleUnary(ctx, [=](const Identity& who, Finish finish) {
+    if (absl::Status s = RequireAdmin(who); !s.ok()) return finish(s);
+    std::shared_ptr<const District> d = orgs_->Find(req->district_id());
+    if (d == nullptr) {
+      return finish(absl::NotFoundError(
+          absl::StrCat("district '", req->district_id(), "' not found")));
+    }
+    ToProto(d->org(), resp->mutable_district());
+    finish(absl::OkStatus());
+  });
+}
+
+}  // namespace zhiwang::router

@@ -1,0 +1,64 @@
+#ifndef ZHIWANG_SERVICES_ROUTER_ROUTER_WORKER_H_
+#define ZHIWANG_SERVICES_ROUTER_ROUTER_WORKER_H_
+
+// Consumes each district's routing queue (a Redis stream, consumer group "router") and
+// applies DecideRouting until the event needs nothing more from the router.
+//
+// At least once, never twice: an entry is acknowledged (XACK) and deleted only after its
+// event has been moved on; a router that dies leaves its entries pending, and they are
+// reclaimed (XAUTOCLAIM) by any router after `reclaim_after` idle time. Each action is
+// idempotent: its client request id is "route:<event>:v<version>", so a redelivered entry
+// never applies the same decision twice, and the version check in the store refuses a
+// decision made on a stale read. Several routers may run side by side.
+
+#include <atomic>
+#include <string>
+#include <thread>
+
+#include "absl/time/time.h"
+#include "common/domain/event_commands.h"
+#include "common/domain/org_registry.h"
+#include "common/redis/redis_client.h"
+
+namespace zhiwang::router {
+
+class RouterWorker {
+ public:
+  struct Options {
+    std::string consumer;  // unique per process, e.g. "<host>-<pid>"
+    absl::Duration block = absl::Milliseconds(500);
+    absl::Duration reclaim_after = absl::Seconds(30);
+    int batch = 100;
+  };
+
+  // `reader` is a connection used only for blocking reads (XREADGROUP BLOCK); writes go
+  // through `commands` and `store`. Pointers outlive the worker.
+  RouterWorker(redis::RedisClient* reader, EventCommands* commands, EventStore* store,
+               const OrgRegistry* orgs, Options options);
+  ~RouterWorker();
+
+  void Start();
+  // Stops after the current batch; returns when the thread has exited.
+  void Stop();
+
+  // Handles one stream entry's event to completion; true when it may be acknowledged.
+  bool RouteEvent(const std::string& event_id);
+
+ private:
+  void Run();
+  void PollDistrict(const std::string& district_id, absl::Duration block);
+  void Reclaim(const std::string& district_id);
+  void Acknowledge(const std::string& stream, const std::string& entry_id);
+
+  redis::RedisClient* reader_;
+  EventCommands* commands_;
+  EventStore* store_;
+  const OrgRegistry* orgs_;
+  Options options_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+}  // namespace zhiwang::router
+
+#endif  // ZHIWANG_SERVICES_ROUTER_ROUTER_WORKER_H_
