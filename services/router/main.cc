@@ -35,8 +35,8 @@ int main(int argc, char** argv) {
   router::RouterWorker::Options options;
   options.consumer = absl::StrCat(host, "-", getpid());
   options.reclaim_after = absl::Milliseconds(absl::GetFlag(FLAGS_reclaim_after_ms));
-  router::RouterWorker worker(reader->get(), &(*ctx)->commands(), &(*ctx)->events(),
-                              &(*ctx)->orgs(), options);
+  router::RouterWorker worker(reader->get(), &(*ctx)->events(), &(*ctx)->orgs(),
+                              &(*ctx)->clock(), options);
   worker.Start();
   router::AdminService admin(&(*ctx)->orgs());
   absl::Status s = Serve({&admin}, [&worker] { worker.Stop(); });

@@ -1,8 +1,10 @@
 #include "services/router/router_worker.h"
 
-#include <future>
+#include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/blocking_counter.h"
+#include "common/domain/event_commands.h"
 #include "common/redis/keys.h"
 #include "common/rpc/log.h"
 #include "services/router/routing_decision.h"
@@ -11,16 +13,8 @@ namespace zhiwang::router {
 namespace {
 
 constexpr char kGroup[] = "router";
-// Decisions per event: accept, then dispatch. More would mean a loop.
-constexpr int kMaxStepsPerEvent = 4;
-
-template <typename T>
-absl::StatusOr<T> Wait(const std::function<void(Done<T>)>& start) {
-  auto promise = std::make_shared<std::promise<absl::StatusOr<T>>>();
-  auto future = promise->get_future();
-  start([promise](absl::StatusOr<T> r) { promise->set_value(std::move(r)); });
-  return future.get();
-}
+// Decisions per event: accept, then dispatch; a few more for re-reads after conflicts.
+constexpr int kMaxStepsPerEvent = 6;
 
 // Stream entries of an XREADGROUP / XAUTOCLAIM reply: [[id, [field, value, ...]], ...].
 // Deleted entries come back with a nil body; they have nothing to route.
@@ -40,13 +34,72 @@ std::vector<std::pair<std::string, std::string>> EntriesOf(const redis::RedisRep
 
 }  // namespace
 
-RouterWorker::RouterWorker(redis::RedisClient* reader, EventCommands* commands,
-                           EventStore* store, const OrgRegistry* orgs, Options options)
-    : reader_(reader),
-      commands_(commands),
-      store_(store),
-      orgs_(orgs),
-      options_(std::move(options)) {}
+// read → decide → commit → decide on what was committed → … Each decision is committed
+// under the request id "route:<event>:v<version>", so a redelivered entry replays rather
+// than repeats it, and the store's version check refuses a decision made on a stale read
+// (then we read again).
+class RouterWorker::RouteOperation : public std::enable_shared_from_this<RouteOperation> {
+ public:
+  RouteOperation(RouterWorker* w, std::string event_id, std::function<void(bool)> done)
+      : w_(w), event_id_(std::move(event_id)), done_(std::move(done)) {}
+
+  void Read() {
+    if (++steps_ > kMaxStepsPerEvent) return Finish(true, "too many routing steps");
+    auto self = shared_from_this();
+    w_->store_->Get(event_id_, [self](absl::StatusOr<Event> e) { self->OnEvent(std::move(e)); });
+  }
+
+ private:
+  void OnEvent(absl::StatusOr<Event> event) {
+    if (absl::IsNotFound(event.status())) return Finish(true, "event not found");
+    if (!event.ok()) return Finish(false, event.status().ToString());
+    std::shared_ptr<const District> district = w_->orgs_->Find(event->district_id);
+    if (district == nullptr) return Finish(false, "district not loaded");
+    std::optional<Command> command = DecideRouting(*event, district.get());
+    if (!command) {
+      if (event->state == EventState::kAccepted || event->state == EventState::kRejected) {
+        Log(LogLevel::kInfo, "no department left: waiting for triage", {{"event", event_id_}});
+      }
+      return Finish(true, "");
+    }
+    absl::StatusOr<TransitionOutcome> outcome =
+        ApplyCommand(*event, RouterIdentity(), *command, w_->clock_->Now());
+    if (!outcome.ok()) return Finish(true, outcome.status().ToString());
+    IdempotencyKey key{RouterIdentity().subject,
+                       absl::StrCat("route:", event_id_, ":v", event->version),
+                       FingerprintOf(event_id_, *command)};
+    auto self = shared_from_this();
+    w_->store_->Commit(*event, *outcome, key, [self](absl::StatusOr<WriteResult> r) {
+      self->OnCommitted(std::move(r));
+    });
+  }
+
+  void OnCommitted(absl::StatusOr<WriteResult> r) {
+    if (r.ok() && !r->replayed) {
+      if (++steps_ > kMaxStepsPerEvent) return Finish(true, "too many routing steps");
+      return OnEvent(std::move(r->event));  // decide on what we just wrote
+    }
+    if (r.ok() || absl::IsAborted(r.status())) return Read();  // moved meanwhile: re-read
+    Finish(false, r.status().ToString());
+  }
+
+  void Finish(bool ok, const std::string& why) {
+    if (!ok || !why.empty()) {
+      Log(ok ? LogLevel::kInfo : LogLevel::kWarning, "routing stopped",
+          {{"event", event_id_}, {"why", why}});
+    }
+    done_(ok);
+  }
+
+  RouterWorker* w_;
+  std::string event_id_;
+  std::function<void(bool)> done_;
+  int steps_ = 0;
+};
+
+RouterWorker::RouterWorker(redis::RedisClient* reader, EventStore* store,
+                           const OrgRegistry* orgs, const Clock* clock, Options options)
+    : reader_(reader), store_(store), orgs_(orgs), clock_(clock), options_(std::move(options)) {}
 
 RouterWorker::~RouterWorker() { Stop(); }
 
@@ -57,42 +110,8 @@ void RouterWorker::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-bool RouterWorker::RouteEvent(const std::string& event_id) {
-  for (int step = 0; step < kMaxStepsPerEvent; ++step) {
-    absl::StatusOr<Event> event =
-        Wait<Event>([&](Done<Event> done) { store_->Get(event_id, std::move(done)); });
-    if (absl::IsNotFound(event.status())) return true;  // nothing to route
-    if (!event.ok()) {
-      Log(LogLevel::kWarning, "router read failed",
-          {{"event", event_id}, {"error", event.status().ToString()}});
-      return false;
-    }
-    std::shared_ptr<const District> district = orgs_->Find(event->district_id);
-    if (district == nullptr) {
-      Log(LogLevel::kWarning, "district not loaded; will retry",
-          {{"event", event_id}, {"district", event->district_id}});
-      return false;
-    }
-    std::optional<Command> command = DecideRouting(*event, district.get());
-    if (!command) {
-      if (event->state == EventState::kAccepted || event->state == EventState::kRejected) {
-        Log(LogLevel::kInfo, "no department left: waiting for triage", {{"event", event_id}});
-      }
-      return true;
-    }
-    std::string request_id = absl::StrCat("route:", event_id, ":v", event->version);
-    absl::StatusOr<WriteResult> r = Wait<WriteResult>([&](Done<WriteResult> done) {
-      commands_->Act(RouterIdentity(), event_id, request_id, *command, std::move(done));
-    });
-    if (!r.ok() && !absl::IsAborted(r.status()) &&
-        !absl::IsFailedPrecondition(r.status())) {
-      Log(LogLevel::kWarning, "routing failed",
-          {{"event", event_id}, {"error", r.status().ToString()}});
-      return false;
-    }
-    // ABORTED / FAILED_PRECONDITION: the event moved under us; decide again on a fresh read.
-  }
-  return true;
+void RouterWorker::RouteEvent(const std::string& event_id, std::function<void(bool)> done) {
+  std::make_shared<RouteOperation>(this, event_id, std::move(done))->Read();
 }
 
 void RouterWorker::Run() {
@@ -116,14 +135,20 @@ void RouterWorker::PollDistrict(const std::string& district_id, absl::Duration b
   // first router started are routed too.
   (void)reader_->Call({"XGROUP", "CREATE", stream, kGroup, "0", "MKSTREAM"});
   Reclaim(district_id);
-  // First our own pending entries (left by a previous run of this consumer name), then
-  // new ones.
+  // First our own pending entries (left by a failed attempt or a previous run under this
+  // consumer name), then new ones.
   for (const char* from : {"0", ">"}) {
-    absl::StatusOr<redis::RedisReply> reply = reader_->Call(
-        {"XREADGROUP", "GROUP", kGroup, options_.consumer, "COUNT",
-         absl::StrCat(options_.batch), "BLOCK",
-         absl::StrCat(std::string(from) == ">" ? absl::ToInt64Milliseconds(block) : 1),
-         "STREAMS", stream, from});
+    bool fresh = std::string(from) == ">";
+    std::vector<std::string> cmd = {"XREADGROUP", "GROUP", kGroup, options_.consumer,
+                                    "COUNT", absl::StrCat(options_.batch)};
+    if (fresh) {
+      cmd.push_back("BLOCK");
+      cmd.push_back(absl::StrCat(std::max<int64_t>(1, absl::ToInt64Milliseconds(block))));
+    }
+    for (std::string a : {std::string("STREAMS"), stream, std::string(from)}) {
+      cmd.push_back(std::move(a));
+    }
+    absl::StatusOr<redis::RedisReply> reply = reader_->Call(std::move(cmd));
     if (!reply.ok()) {
       absl::SleepFor(absl::Milliseconds(200));
       return;
@@ -131,9 +156,7 @@ void RouterWorker::PollDistrict(const std::string& district_id, absl::Duration b
     if (reply->is_nil() || reply->elements.empty()) continue;
     for (const redis::RedisReply& s : reply->elements) {
       if (s.elements.size() != 2) continue;
-      for (const auto& [entry_id, event_id] : EntriesOf(s.elements[1])) {
-        if (event_id.empty() || RouteEvent(event_id)) Acknowledge(stream, entry_id);
-      }
+      RouteBatch(stream, EntriesOf(s.elements[1]));
     }
   }
 }
@@ -148,16 +171,40 @@ void RouterWorker::Reclaim(const std::string& district_id) {
       reply->elements.size() < 2) {
     return;
   }
-  for (const auto& [entry_id, event_id] : EntriesOf(reply->elements[1])) {
-    Log(LogLevel::kInfo, "reclaimed routing entry", {{"entry", entry_id}, {"event", event_id}});
-    if (event_id.empty() || RouteEvent(event_id)) Acknowledge(stream, entry_id);
-  }
+  auto entries = EntriesOf(reply->elements[1]);
+  if (entries.empty()) return;
+  Log(LogLevel::kInfo, "reclaimed routing entries", {{"count", absl::StrCat(entries.size())}});
+  RouteBatch(stream, entries);
 }
 
-void RouterWorker::Acknowledge(const std::string& stream, const std::string& entry_id) {
+void RouterWorker::RouteBatch(const std::string& stream,
+                              const std::vector<std::pair<std::string, std::string>>& entries) {
+  if (entries.empty()) return;
+  std::vector<char> done(entries.size(), 0);
+  absl::BlockingCounter pending(static_cast<int>(entries.size()));
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (entries[i].second.empty()) {  // a deleted entry: nothing to route
+      done[i] = 1;
+      pending.DecrementCount();
+      continue;
+    }
+    RouteEvent(entries[i].second, [&done, &pending, i](bool ok) {
+      done[i] = ok ? 1 : 0;
+      pending.DecrementCount();
+    });
+  }
+  pending.Wait();
+  std::vector<std::string> ack = {"XACK", stream, kGroup};
+  std::vector<std::string> del = {"XDEL", stream};
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (!done[i]) continue;
+    ack.push_back(entries[i].first);
+    del.push_back(entries[i].first);
+  }
+  if (del.size() == 2) return;
   // Acknowledged entries are deleted: the stream holds only work not yet done.
-  (void)reader_->Call({"XACK", stream, kGroup, entry_id});
-  (void)reader_->Call({"XDEL", stream, entry_id});
+  (void)reader_->Call(std::move(ack));
+  (void)reader_->Call(std::move(del));
 }
 
 }  // namespace zhiwang::router

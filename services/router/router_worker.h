@@ -16,7 +16,8 @@
 #include <thread>
 
 #include "absl/time/time.h"
-#include "common/domain/event_commands.h"
+#include "common/base/clock.h"
+#include "common/domain/event_store.h"
 #include "common/domain/org_registry.h"
 #include "common/redis/redis_client.h"
 
@@ -31,29 +32,35 @@ class RouterWorker {
     int batch = 100;
   };
 
-  // `reader` is a connection used only for blocking reads (XREADGROUP BLOCK); writes go
-  // through `commands` and `store`. Pointers outlive the worker.
-  RouterWorker(redis::RedisClient* reader, EventCommands* commands, EventStore* store,
-               const OrgRegistry* orgs, Options options);
+  // `reader` is a connection used only for blocking reads (XREADGROUP BLOCK); events are
+  // read and moved through `store`. Pointers outlive the worker.
+  RouterWorker(redis::RedisClient* reader, EventStore* store, const OrgRegistry* orgs,
+               const Clock* clock, Options options);
   ~RouterWorker();
 
   void Start();
   // Stops after the current batch; returns when the thread has exited.
   void Stop();
 
-  // Handles one stream entry's event to completion; true when it may be acknowledged.
-  bool RouteEvent(const std::string& event_id);
+  // Moves one event on until it needs nothing more from the router; `done(true)` when its
+  // queue entry may be acknowledged, `done(false)` to leave it pending for a retry.
+  // Asynchronous: `done` runs on a store callback thread.
+  void RouteEvent(const std::string& event_id, std::function<void(bool)> done);
 
  private:
   void Run();
   void PollDistrict(const std::string& district_id, absl::Duration block);
   void Reclaim(const std::string& district_id);
-  void Acknowledge(const std::string& stream, const std::string& entry_id);
+  // Routes a batch of (entry id, event id) concurrently, then acknowledges and deletes the
+  // entries that are done, in one XACK and one XDEL.
+  void RouteBatch(const std::string& stream,
+                  const std::vector<std::pair<std::string, std::string>>& entries);
 
+  class RouteOperation;
   redis::RedisClient* reader_;
-  EventCommands* commands_;
   EventStore* store_;
   const OrgRegistry* orgs_;
+  const Clock* clock_;
   Options options_;
   std::atomic<bool> stop_{false};
   std::thread thread_;
