@@ -27,6 +27,8 @@ using Done = std::function<void(absl::StatusOr<T>)>;
 
 // Identifies one mutating request: a retry carries the same subject and request id. The
 // fingerprint tells a retry (same payload) from a misuse of the id (another payload).
+// An empty request_id means "remember nothing": for internal writers (the router) whose
+// writes are already made safe to repeat by the version check alone.
 struct IdempotencyKey {
   std::string subject;
   std::string request_id;
@@ -73,12 +75,20 @@ class EventStore {
   virtual void Load(const std::string& event_id, const IdempotencyKey& key,
                     Done<LoadResult> done) = 0;
 
-  // Atomically, if the stored event still has `before.version` (else ABORTED): replaces
-  // the event with `outcome.event`, appends `outcome.entry` (its seq assigned here),
-  // updates the indexes, queues the next work item (NextWorkQueue) and remembers `key`.
-  // A key used before replays like Create.
-  virtual void Commit(const Event& before, const TransitionOutcome& outcome,
-                      const IdempotencyKey& key, Done<WriteResult> done) = 0;
+  // Atomically, if the stored event still has `before.version` and `before.state` (else
+  // ABORTED): replaces the event with the last step's event, appends every step's entry
+  // (seq = that step's version), moves the event between indexes, queues the next work
+  // item for its final state (NextWorkQueue) and remembers `key`. A key used before
+  // replays like Create. `steps` are consecutive transitions of `before` made by
+  // ApplyCommand (each one version more than the last); at least one.
+  virtual void CommitSteps(const Event& before, const std::vector<TransitionOutcome>& steps,
+                           const IdempotencyKey& key, Done<WriteResult> done) = 0;
+
+  // CommitSteps with one step.
+  void Commit(const Event& before, const TransitionOutcome& outcome, const IdempotencyKey& key,
+              Done<WriteResult> done) {
+    CommitSteps(before, {outcome}, key, std::move(done));
+  }
 
   // NOT_FOUND when there is no such event.
   virtual void Get(const std::string& event_id, Done<Event> done) = 0;

@@ -19,7 +19,7 @@ namespace zhiwang::redis::keys {
 std::string Event(absl::string_view district, absl::string_view event_id);
 // zw:{D}:tl:<id> — list of serialized zhiwang.v1.TimelineEntry, append-only
 std::string Timeline(absl::string_view district, absl::string_view event_id);
-// zw:{D}:req:<subject>:<client request id> — hash {f: fingerprint, r: result event};
+// zw:{D}:req:<subject>:<client request id> — string "<fingerprint>:<result event>";
 // expires after kIdempotencyTtlSeconds
 std::string Request(absl::string_view district, absl::string_view subject,
                     absl::string_view request_id);

@@ -115,7 +115,7 @@ void RedisEventStore::Load(const std::string& event_id, const IdempotencyKey& ke
       [key, done = std::move(done)](absl::StatusOr<RedisReply> reply) {
         if (!reply.ok()) return done(reply.status());
         if (reply->is_error()) return done(ReplyError(*reply));
-        if (reply->type != Type::kArray || reply->elements.size() != 3) {
+        if (reply->type != Type::kArray || reply->elements.size() != 2) {
           return done(absl::InternalError("unexpected reply from load script"));
         }
         const auto& el = reply->elements;
@@ -126,11 +126,14 @@ void RedisEventStore::Load(const std::string& event_id, const IdempotencyKey& ke
           out.event = *std::move(e);
         }
         if (el[1].type == Type::kString) {
+          size_t sep = el[1].str.find(':');
           uint64_t f = 0;
-          if (!absl::SimpleAtoi(el[1].str, &f) || f != key.fingerprint) {
+          if (sep == std::string::npos ||
+              !absl::SimpleAtoi(absl::string_view(el[1].str).substr(0, sep), &f) ||
+              f != key.fingerprint) {
             return done(ReusedKey(key));
           }
-          absl::StatusOr<Event> r = DecodeEvent(el[2].str);
+          absl::StatusOr<Event> r = DecodeEvent(el[1].str.substr(sep + 1));
           if (!r.ok()) return done(r.status());
           out.replay = WriteResult{*std::move(r), true};
         }
@@ -138,12 +141,12 @@ void RedisEventStore::Load(const std::string& event_id, const IdempotencyKey& ke
       });
 }
 
-void RedisEventStore::Commit(const Event& before, const TransitionOutcome& outcome,
-                             const IdempotencyKey& key, Done<WriteResult> done) {
-  const Event& after = outcome.event;
+void RedisEventStore::CommitSteps(const Event& before,
+                                  const std::vector<TransitionOutcome>& steps,
+                                  const IdempotencyKey& key, Done<WriteResult> done) {
+  if (steps.empty()) return done(absl::InvalidArgumentError("no steps to commit"));
+  const Event& after = steps.back().event;
   const std::string& d = before.district_id;
-  TimelineEntry entry = outcome.entry;
-  entry.seq = after.version;
   std::string old_holder = HoldingDepartment(before);
   std::string new_holder = HoldingDepartment(after);
   WorkQueue queue = NextWorkQueue(after);
@@ -151,28 +154,37 @@ void RedisEventStore::Commit(const Event& before, const TransitionOutcome& outco
   // progress) does not, but a dispatch to another department does.
   bool enqueue = queue != WorkQueue::kNone &&
                  (before.state != after.state || old_holder != new_holder);
-  std::string queue_key = queue == WorkQueue::kDepartment
-                              ? keys::DepartmentQueue(d, after.department_id)
-                              : keys::RouterQueue(d);
   int maxlen = queue == WorkQueue::kDepartment ? kDepartmentQueueMaxLen : 0;
   std::string event_key = keys::Event(d, before.id);
+  bool record = !key.request_id.empty();
+  std::vector<std::string> script_keys = {
+      event_key,
+      keys::Timeline(d, before.id),
+      record ? keys::Request(d, key.subject, key.request_id) : event_key,
+      keys::StateIndex(d, static_cast<int>(before.state)),
+      keys::StateIndex(d, static_cast<int>(after.state)),
+      old_holder.empty() ? event_key : keys::DepartmentIndex(d, old_holder),
+      new_holder.empty() ? event_key : keys::DepartmentIndex(d, new_holder),
+      !enqueue                          ? event_key
+      : queue == WorkQueue::kDepartment ? keys::DepartmentQueue(d, after.department_id)
+                                        : keys::RouterQueue(d)};
+  std::vector<std::string> args = {
+      before.id, absl::StrCat(before.version), absl::StrCat(static_cast<int>(before.state)),
+      absl::StrCat(after.version), absl::StrCat(static_cast<int>(after.state)),
+      EncodeEvent(after), record ? absl::StrCat(key.fingerprint) : "",
+      absl::StrCat(Millis(after.updated_at)), absl::StrCat(kIdempotencyTtlSeconds),
+      old_holder != new_holder ? "1" : "0", old_holder.empty() ? "0" : "1",
+      new_holder.empty() ? "0" : "1", enqueue ? "1" : "0", absl::StrCat(maxlen)};
+  for (const TransitionOutcome& step : steps) {
+    TimelineEntry entry = step.entry;
+    entry.seq = step.event.version;
+    args.push_back(EncodeEntry(entry));
+  }
   const LuaScript& s = TransitionScript();
-  client_->RunScript(
-      s.source, s.sha1,
-      {event_key, keys::Timeline(d, before.id), keys::Request(d, key.subject, key.request_id),
-       keys::StateIndex(d, static_cast<int>(before.state)),
-       keys::StateIndex(d, static_cast<int>(after.state)),
-       old_holder.empty() ? event_key : keys::DepartmentIndex(d, old_holder),
-       new_holder.empty() ? event_key : keys::DepartmentIndex(d, new_holder), queue_key},
-      {before.id, absl::StrCat(before.version), absl::StrCat(static_cast<int>(before.state)),
-       absl::StrCat(after.version), absl::StrCat(static_cast<int>(after.state)),
-       EncodeEvent(after), EncodeEntry(entry), absl::StrCat(key.fingerprint),
-       absl::StrCat(Millis(after.updated_at)), absl::StrCat(kIdempotencyTtlSeconds),
-       old_holder != new_holder ? "1" : "0", old_holder.empty() ? "0" : "1",
-       new_holder.empty() ? "0" : "1", enqueue ? "1" : "0", absl::StrCat(maxlen)},
-      [after, key, done = std::move(done)](absl::StatusOr<RedisReply> reply) {
-        done(WriteOutcome(std::move(reply), after, key));
-      });
+  client_->RunScript(s.source, s.sha1, std::move(script_keys), std::move(args),
+                     [after, key, done = std::move(done)](absl::StatusOr<RedisReply> reply) {
+                       done(WriteOutcome(std::move(reply), after, key));
+                     });
 }
 
 void RedisEventStore::Get(const std::string& event_id, Done<Event> done) {

@@ -22,8 +22,9 @@ class RedisEventStore final : public EventStore {
               Done<WriteResult> done) override;
   void Load(const std::string& event_id, const IdempotencyKey& key,
             Done<LoadResult> done) override;
-  void Commit(const Event& before, const TransitionOutcome& outcome,
-              const IdempotencyKey& key, Done<WriteResult> done) override;
+  using EventStore::Commit;
+  void CommitSteps(const Event& before, const std::vector<TransitionOutcome>& steps,
+                   const IdempotencyKey& key, Done<WriteResult> done) override;
   void Get(const std::string& event_id, Done<Event> done) override;
   void GetTimeline(const std::string& event_id,
                    Done<std::vector<TimelineEntry>> done) override;

@@ -103,34 +103,45 @@ void MemoryEventStore::Load(const std::string& event_id, const IdempotencyKey& k
   done(std::move(result));
 }
 
-void MemoryEventStore::Commit(const Event& before, const TransitionOutcome& outcome,
-                              const IdempotencyKey& key, Done<WriteResult> done) {
+void MemoryEventStore::CommitSteps(const Event& before,
+                                   const std::vector<TransitionOutcome>& steps,
+                                   const IdempotencyKey& key, Done<WriteResult> done) {
   absl::StatusOr<WriteResult> result;
   {
     absl::MutexLock lock(&mu_);
-    auto replay = Replay(key, before.district_id);
+    bool remember = !key.request_id.empty();
+    absl::StatusOr<std::optional<WriteResult>> replay = std::optional<WriteResult>();
+    if (remember) replay = Replay(key, before.district_id);
     auto it = events_.find(before.id);
-    if (!replay.ok()) {
+    if (steps.empty()) {
+      result = absl::InvalidArgumentError("no steps to commit");
+    } else if (!replay.ok()) {
       result = replay.status();
     } else if (*replay) {
       result = **replay;
     } else if (it == events_.end()) {
       result = absl::NotFoundError(absl::StrCat("event ", before.id, " not found"));
-    } else if (it->second.event.version != before.version) {
+    } else if (it->second.event.version != before.version ||
+               it->second.event.state != before.state) {
       result = absl::AbortedError(absl::StrCat("event ", before.id, " is at version ",
                                                it->second.event.version, ", not ",
                                                before.version));
     } else {
       Stored& s = it->second;
-      if (HoldingDepartment(s.event) != HoldingDepartment(outcome.event)) {
+      const Event& after = steps.back().event;
+      if (HoldingDepartment(s.event) != HoldingDepartment(after)) {
         s.assigned_seq = ++next_assigned_seq_;
       }
-      s.event = outcome.event;
-      s.timeline.push_back(outcome.entry);
-      s.timeline.back().seq = static_cast<int64_t>(s.timeline.size());
-      requests_[RequestKey(key, before.district_id)] = {key.fingerprint, outcome.event};
-      Enqueue(outcome.event);
-      result = WriteResult{outcome.event, false};
+      for (const TransitionOutcome& step : steps) {
+        s.timeline.push_back(step.entry);
+        s.timeline.back().seq = step.event.version;
+      }
+      bool queue = before.state != after.state ||
+                   HoldingDepartment(before) != HoldingDepartment(after);
+      s.event = after;
+      if (remember) requests_[RequestKey(key, before.district_id)] = {key.fingerprint, after};
+      if (queue) Enqueue(after);
+      result = WriteResult{after, false};
     }
   }
   done(std::move(result));

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "absl/status/statusor.h"
 #include "common/domain/org_registry.h"
@@ -36,7 +37,7 @@ DistrictOrg TestDistrict() {
 const Identity kAdmin{"root", Role::kAdmin, "", ""};
 const Identity kDispatcher{"disp-1", Role::kDistrictDispatcher, "440304", ""};
 
-bool Mentions(const grpc::Status& s, absl::string_view what) {
+bool Mentions(const grpc::Status& s, std::string_view what) {
   return s.error_message().find(what) != std::string::npos;
 }
 

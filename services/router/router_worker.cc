@@ -4,7 +4,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/blocking_counter.h"
-#include "common/domain/event_commands.h"
 #include "common/redis/keys.h"
 #include "common/rpc/log.h"
 #include "services/router/routing_decision.h"
@@ -13,8 +12,6 @@ namespace zhiwang::router {
 namespace {
 
 constexpr char kGroup[] = "router";
-// Decisions per event: accept, then dispatch; a few more for re-reads after conflicts.
-constexpr int kMaxStepsPerEvent = 6;
 
 // Stream entries of an XREADGROUP / XAUTOCLAIM reply: [[id, [field, value, ...]], ...].
 // Deleted entries come back with a nil body; they have nothing to route.
@@ -34,17 +31,17 @@ std::vector<std::pair<std::string, std::string>> EntriesOf(const redis::RedisRep
 
 }  // namespace
 
-// read → decide → commit → decide on what was committed → … Each decision is committed
-// under the request id "route:<event>:v<version>", so a redelivered entry replays rather
-// than repeats it, and the store's version check refuses a decision made on a stale read
-// (then we read again).
+// read → decide every step the router can take (accept, then dispatch) → commit them
+// all in one atomic write guarded by the version read. A redelivered entry re-reads and
+// finds nothing left to decide; a decision made on a stale read is refused by the store
+// (ABORTED) and made again on a fresh read. So no request ids are recorded for routing.
 class RouterWorker::RouteOperation : public std::enable_shared_from_this<RouteOperation> {
  public:
   RouteOperation(RouterWorker* w, std::string event_id, std::function<void(bool)> done)
       : w_(w), event_id_(std::move(event_id)), done_(std::move(done)) {}
 
   void Read() {
-    if (++steps_ > kMaxStepsPerEvent) return Finish(true, "too many routing steps");
+    if (++attempts_ > kMaxAttempts) return Finish(false, "event keeps changing");
     auto self = shared_from_this();
     w_->store_->Get(event_id_, [self](absl::StatusOr<Event> e) { self->OnEvent(std::move(e)); });
   }
@@ -55,32 +52,29 @@ class RouterWorker::RouteOperation : public std::enable_shared_from_this<RouteOp
     if (!event.ok()) return Finish(false, event.status().ToString());
     std::shared_ptr<const District> district = w_->orgs_->Find(event->district_id);
     if (district == nullptr) return Finish(false, "district not loaded");
-    std::optional<Command> command = DecideRouting(*event, district.get());
-    if (!command) {
-      if (event->state == EventState::kAccepted || event->state == EventState::kRejected) {
-        Log(LogLevel::kInfo, "no department left: waiting for triage", {{"event", event_id_}});
-      }
-      return Finish(true, "");
+    std::vector<TransitionOutcome> steps;
+    const Event* current = &*event;
+    absl::Time now = w_->clock_->Now();
+    while (steps.size() < kMaxStepsPerEvent) {
+      std::optional<Command> command = DecideRouting(*current, district.get());
+      if (!command) break;
+      absl::StatusOr<TransitionOutcome> outcome =
+          ApplyCommand(*current, RouterIdentity(), *command, now);
+      if (!outcome.ok()) return Finish(true, outcome.status().ToString());
+      steps.push_back(*std::move(outcome));
+      current = &steps.back().event;
     }
-    absl::StatusOr<TransitionOutcome> outcome =
-        ApplyCommand(*event, RouterIdentity(), *command, w_->clock_->Now());
-    if (!outcome.ok()) return Finish(true, outcome.status().ToString());
-    IdempotencyKey key{RouterIdentity().subject,
-                       absl::StrCat("route:", event_id_, ":v", event->version),
-                       FingerprintOf(event_id_, *command)};
+    if (current->state == EventState::kAccepted || current->state == EventState::kRejected) {
+      Log(LogLevel::kInfo, "no department left: waiting for triage", {{"event", event_id_}});
+    }
+    if (steps.empty()) return Finish(true, "");
     auto self = shared_from_this();
-    w_->store_->Commit(*event, *outcome, key, [self](absl::StatusOr<WriteResult> r) {
-      self->OnCommitted(std::move(r));
-    });
-  }
-
-  void OnCommitted(absl::StatusOr<WriteResult> r) {
-    if (r.ok() && !r->replayed) {
-      if (++steps_ > kMaxStepsPerEvent) return Finish(true, "too many routing steps");
-      return OnEvent(std::move(r->event));  // decide on what we just wrote
-    }
-    if (r.ok() || absl::IsAborted(r.status())) return Read();  // moved meanwhile: re-read
-    Finish(false, r.status().ToString());
+    w_->store_->CommitSteps(*event, steps, IdempotencyKey{},
+                            [self](absl::StatusOr<WriteResult> r) {
+                              if (r.ok()) return self->Finish(true, "");
+                              if (absl::IsAborted(r.status())) return self->Read();
+                              self->Finish(false, r.status().ToString());
+                            });
   }
 
   void Finish(bool ok, const std::string& why) {
@@ -91,10 +85,12 @@ class RouterWorker::RouteOperation : public std::enable_shared_from_this<RouteOp
     done_(ok);
   }
 
+  static constexpr size_t kMaxStepsPerEvent = 4;
+  static constexpr int kMaxAttempts = 8;
   RouterWorker* w_;
   std::string event_id_;
   std::function<void(bool)> done_;
-  int steps_ = 0;
+  int attempts_ = 0;
 };
 
 RouterWorker::RouterWorker(redis::RedisClient* reader, EventStore* store,

@@ -6,10 +6,10 @@
 //
 // At least once, never twice: an entry is acknowledged (XACK) and deleted only after its
 // event has been moved on; a router that dies leaves its entries pending, and they are
-// reclaimed (XAUTOCLAIM) by any router after `reclaim_after` idle time. Each action is
-// idempotent: its client request id is "route:<event>:v<version>", so a redelivered entry
-// never applies the same decision twice, and the version check in the store refuses a
-// decision made on a stale read. Several routers may run side by side.
+// reclaimed (XAUTOCLAIM) by any router after `reclaim_after` idle time. The steps decided
+// for an event (accept, dispatch) are committed in one write guarded by the version they
+// were decided on, so a redelivered entry finds nothing left to do and a decision made on
+// a stale read is refused and made again. Several routers may run side by side.
 
 #include <atomic>
 #include <string>

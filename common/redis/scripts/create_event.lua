@@ -4,9 +4,10 @@
 -- ARGV: 1 event id, 2 event blob, 3 state, 4 fingerprint, 5 entry blob, 6 now ms,
 --       7 request ttl s
 -- Returns {'ok'} | {'replay', blob} | {'reused'} | {'exists'}
-local req = redis.call('HMGET', KEYS[3], 'f', 'r')
-if req[1] then
-  if req[1] == ARGV[4] then return {'replay', req[2]} end
+local req = redis.call('GET', KEYS[3])
+if req then
+  local sep = string.find(req, ':', 1, true)
+  if string.sub(req, 1, sep - 1) == ARGV[4] then return {'replay', string.sub(req, sep + 1)} end
   return {'reused'}
 end
 if redis.call('EXISTS', KEYS[1]) == 1 then return {'exists'} end
@@ -15,6 +16,5 @@ redis.call('RPUSH', KEYS[2], ARGV[5])
 redis.call('ZADD', KEYS[4], ARGV[6], ARGV[1])
 redis.call('ZADD', KEYS[5], ARGV[6], ARGV[1])
 redis.call('XADD', KEYS[6], '*', 'e', ARGV[1], 'v', '1')
-redis.call('HSET', KEYS[3], 'f', ARGV[4], 'r', ARGV[2])
-redis.call('EXPIRE', KEYS[3], ARGV[7])
+redis.call('SET', KEYS[3], ARGV[4] .. ':' .. ARGV[2], 'EX', ARGV[7])
 return {'ok'}

@@ -1,6 +1,4 @@
 -- Reads an event and the record of a request, in one round trip.
 -- KEYS: 1 event, 2 request
--- Returns {event blob or false, fingerprint or false, result blob or false}
-local d = redis.call('HGET', KEYS[1], 'd')
-local req = redis.call('HMGET', KEYS[2], 'f', 'r')
-return {d, req[1], req[2]}
+-- Returns {event blob or false, request record ("<fingerprint>:<result blob>") or false}
+return {redis.call('HGET', KEYS[1], 'd'), redis.call('GET', KEYS[2])}
