@@ -47,6 +47,7 @@ void OrgRegistry::Install(std::shared_ptr<const District> d, int64_t version) {
   for (const StreetInfo& s : o.streets) area_to_district_[s.id] = o.id;
   for (const CommunityInfo& c : o.communities) area_to_district_[c.id] = o.id;
   for (const GridInfo& g : o.grids) area_to_district_[g.id] = o.id;
+  for (const DepartmentInfo& dep : o.departments) department_to_district_[dep.id] = o.id;
   districts_[o.id] = {std::move(d), version};
 }
 
@@ -67,6 +68,24 @@ std::shared_ptr<const District> OrgRegistry::FindByGrid(absl::string_view grid_i
   std::shared_ptr<const District> d = FindByArea(grid_id);
   if (d != nullptr && d->FindGrid(grid_id)) return d;
   return nullptr;
+}
+
+std::shared_ptr<const District> OrgRegistry::FindByDepartment(
+    absl::string_view department_id) const {
+  absl::MutexLock lock(&mu_);
+  auto it = department_to_district_.find(department_id);
+  if (it == department_to_district_.end()) return nullptr;
+  auto d = districts_.find(it->second);
+  if (d == districts_.end() || d->second.first->FindDepartment(department_id) == nullptr) {
+    return nullptr;
+  }
+  return d->second.first;
+}
+
+int64_t OrgRegistry::VersionOf(absl::string_view district_id) const {
+  absl::MutexLock lock(&mu_);
+  auto it = districts_.find(district_id);
+  return it == districts_.end() ? 0 : it->second.second;
 }
 
 std::shared_ptr<const District> OrgRegistry::FindByArea(absl::string_view area_id) const {

@@ -58,6 +58,10 @@ class OrgRegistry {
   std::shared_ptr<const District> FindByGrid(absl::string_view grid_id) const;
   // The district an area id (district, street, community or grid) belongs to.
   std::shared_ptr<const District> FindByArea(absl::string_view area_id) const;
+  // The district a department belongs to.
+  std::shared_ptr<const District> FindByDepartment(absl::string_view department_id) const;
+  // The version in force of a district, 0 when none.
+  int64_t VersionOf(absl::string_view district_id) const;
 
  private:
   void Install(std::shared_ptr<const District> d, int64_t version)
@@ -69,6 +73,7 @@ class OrgRegistry {
   absl::flat_hash_map<std::string, std::pair<std::shared_ptr<const District>, int64_t>>
       districts_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, std::string> area_to_district_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, std::string> department_to_district_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace zhiwang

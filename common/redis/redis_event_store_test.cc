@@ -59,8 +59,9 @@ class RedisHarness final : public EventStoreHarness {
       ADD_FAILURE() << s;
       return nullptr;
     }
-    absl::StatusOr<std::unique_ptr<RedisClient>> client =
-        RedisClient::Connect({.host = "127.0.0.1", .port = server->port()});
+    redis::RedisOptions options;
+    options.port = server->port();
+    absl::StatusOr<std::unique_ptr<RedisClient>> client = RedisClient::Connect(options);
     if (!client.ok()) {
       ADD_FAILURE() << client.status();
       return nullptr;
@@ -225,6 +226,14 @@ TEST_P(RedisEventStoreTest, WritesFeedTheRouterAndDepartmentQueues) {
   EXPECT_EQ(Stream(water), (Items{{a.id, "5"}}));
   a = Move(a, W::Operator(W::kWater), Claim(), 14, "claim-a");  // claimed: no queue
   EXPECT_EQ(Stream(water).size(), 1u);
+  EXPECT_EQ(Stream(router).size(), 3u);
+
+  // Several steps in one write queue once, for the final state.
+  TransitionOutcome accept = Decide(b, W::Dispatcher(), Accept(), 20);
+  TransitionOutcome dispatch = Decide(accept.event, W::Dispatcher(), Dispatch(W::kUrban), 20);
+  ASSERT_TRUE(
+      s().CommitSteps(b, {accept, dispatch}, ActKey(W::Dispatcher(), "route-b")).ok());
+  EXPECT_EQ(Stream(urban), (Items{{a.id, "3"}, {b.id, "3"}}));
   EXPECT_EQ(Stream(router).size(), 3u);
 }
 

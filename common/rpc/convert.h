@@ -3,8 +3,9 @@
 
 // Domain structs ⇄ zhiwang.v1 protobuf messages. Used by the gRPC adapters and by the
 // Redis store, which keeps events and timeline entries as serialized protobuf.
-// Enum values outside the known range convert to kUnspecified / *_UNSPECIFIED, which the
-// domain's validation then refuses by field name.
+// Enum values outside the known range: states, roles and actions convert to kUnspecified;
+// urgency and source convert to an invalid value (-1) so that report validation refuses
+// them by field name instead of silently applying a default.
 
 #include "common/domain/event.h"
 #include "common/domain/organisation.h"
@@ -35,7 +36,7 @@ ReportInput FromProto(const v1::ReportEventRequest& r);
 void ToProto(const DistrictOrg& d, v1::District* out);
 DistrictOrg FromProto(const v1::District& d);
 
-// Range-checked enum conversion: unknown numbers become kUnspecified.
+// Range-checked enum conversion (see above for what unknown numbers become).
 EventState StateFromProto(int v);
 Role RoleFromProto(int v);
 Urgency UrgencyFromProto(int v);

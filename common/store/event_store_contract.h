@@ -104,6 +104,13 @@ class SyncStore {
       store_->Commit(before, outcome, key, std::move(done));
     });
   }
+  absl::StatusOr<WriteResult> CommitSteps(const Event& before,
+                                          const std::vector<TransitionOutcome>& steps,
+                                          const IdempotencyKey& key) {
+    return Await<WriteResult>([&](Done<WriteResult> done) {
+      store_->CommitSteps(before, steps, key, std::move(done));
+    });
+  }
   absl::StatusOr<Event> Get(const std::string& id) {
     return Await<Event>([&](Done<Event> done) { store_->Get(id, std::move(done)); });
   }
@@ -598,6 +605,92 @@ TEST_P(EventStoreContractTest, CommitReusingKeyForOtherPayloadIsAlreadyExists) {
   EXPECT_EQ(TimelineLength(reported.id), 2u);
 }
 
+TEST_P(EventStoreContractTest, CommitAtRightVersionButOtherStateIsAborted) {
+  Event reported = Created(1, 0);
+  Event stale = reported;
+  stale.state = EventState::kAccepted;  // same version, not the stored state
+  TransitionOutcome out = Decide(stale, W::Dispatcher(), Dispatch(W::kUrban), 1);
+  absl::StatusOr<WriteResult> r = s().Commit(stale, out, ActKey(W::Dispatcher(), "d-1"));
+  EXPECT_TRUE(absl::IsAborted(r.status())) << r.status();
+  absl::StatusOr<Event> got = s().Get(reported.id);
+  ASSERT_TRUE(got.ok()) << got.status();
+  ExpectSameEvent(*got, reported);
+  EXPECT_EQ(TimelineLength(reported.id), 1u);
+  EXPECT_TRUE(Department(W::kUrban).empty());
+}
+
+TEST_P(EventStoreContractTest, CommitStepsWritesConsecutiveTransitionsAsOne) {
+  Event reported = Created(1, 0);
+  TransitionOutcome accept = Decide(reported, W::Dispatcher(), Accept(), 10);
+  TransitionOutcome dispatch = Decide(accept.event, W::Dispatcher(), Dispatch(W::kUrban), 10);
+  IdempotencyKey key = ActKey(W::Dispatcher(), "route-1");
+  absl::StatusOr<WriteResult> r = s().CommitSteps(reported, {accept, dispatch}, key);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_FALSE(r->replayed);
+  ExpectSameEvent(r->event, dispatch.event);
+
+  absl::StatusOr<Event> got = s().Get(reported.id);
+  ASSERT_TRUE(got.ok()) << got.status();
+  ExpectSameEvent(*got, dispatch.event);
+  EXPECT_EQ(got->version, 3);
+  absl::StatusOr<std::vector<TimelineEntry>> timeline = s().Timeline(reported.id);
+  ASSERT_TRUE(timeline.ok()) << timeline.status();
+  ASSERT_EQ(timeline->size(), 3u);
+  EXPECT_EQ((*timeline)[1].seq, 2);
+  EXPECT_EQ((*timeline)[2].seq, 3);
+  ExpectSameEntry((*timeline)[1], accept.entry);
+  ExpectSameEntry((*timeline)[2], dispatch.entry);
+  EXPECT_EQ(IdsOf(Department(W::kUrban)), std::vector<std::string>{reported.id});
+
+  // A retry replays the final result and writes no step again.
+  r = s().CommitSteps(reported, {accept, dispatch}, key);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_TRUE(r->replayed);
+  ExpectSameEvent(r->event, dispatch.event);
+  EXPECT_EQ(TimelineLength(reported.id), 3u);
+
+  // From a stale version no step is written.
+  TransitionOutcome claim = Decide(dispatch.event, W::Operator(W::kUrban), Claim(), 11);
+  TransitionOutcome progress =
+      Decide(claim.event, W::Operator(W::kUrban), Progress("on site"), 11);
+  absl::StatusOr<WriteResult> stale =
+      s().CommitSteps(reported, {claim, progress}, ActKey(W::Operator(W::kUrban), "c-1"));
+  EXPECT_TRUE(absl::IsAborted(stale.status())) << stale.status();
+  EXPECT_EQ(TimelineLength(reported.id), 3u);
+
+  // No steps at all is a caller error.
+  absl::StatusOr<WriteResult> none =
+      s().CommitSteps(dispatch.event, {}, ActKey(W::Dispatcher(), "none-1"));
+  EXPECT_TRUE(absl::IsInvalidArgument(none.status())) << none.status();
+  EXPECT_EQ(TimelineLength(reported.id), 3u);
+}
+
+TEST_P(EventStoreContractTest, CommitWithoutRequestIdRemembersNothing) {
+  Event reported = Created(1, 0);
+  IdempotencyKey internal{"router", "", 0};
+  TransitionOutcome accept = Decide(reported, W::Dispatcher("router"), Accept(), 1);
+  absl::StatusOr<WriteResult> r = s().Commit(reported, accept, internal);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_FALSE(r->replayed);
+
+  // Repeating it is no replay: the version check refuses it.
+  r = s().Commit(reported, accept, internal);
+  EXPECT_TRUE(absl::IsAborted(r.status())) << r.status();
+  absl::StatusOr<LoadResult> l = s().Load(reported.id, internal);
+  ASSERT_TRUE(l.ok()) << l.status();
+  EXPECT_FALSE(l->replay.has_value());
+
+  // Nor does the empty id clash with the next internal write of another payload.
+  TransitionOutcome dispatch =
+      Decide(accept.event, W::Dispatcher("router"), Dispatch(W::kUrban), 2);
+  IdempotencyKey other = internal;
+  other.fingerprint = 12345;
+  r = s().Commit(accept.event, dispatch, other);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_FALSE(r->replayed);
+  EXPECT_EQ(TimelineLength(reported.id), 3u);
+}
+
 // ---- Reads of unknown events ----
 
 TEST_P(EventStoreContractTest, UnknownEventIsNotFound) {
@@ -657,6 +750,45 @@ TEST_P(EventStoreContractTest, ListByReporterPagesThroughEqualCreationTimes) {
   std::vector<std::string> ids = IdsOf(listed);
   EXPECT_EQ(ids.size(), 7u);
   EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()), created);
+}
+
+TEST_P(EventStoreContractTest, ListByReporterPagingSkipsNothingAndRepeatsNothingWhileReportsArrive) {
+  std::vector<std::string> created;
+  for (int n = 0; n < 15; ++n) created.push_back(Created(n, 100 + n).id);
+  absl::StatusOr<Page> first = s().ByReporter(W::kDistrict, "worker-1", {10, ""});
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->events.size(), 10u);
+  ASSERT_FALSE(first->next_cursor.empty());
+  Created(99, 500);  // a new report, newest of all, arrives between the pages
+  absl::StatusOr<Page> second =
+      s().ByReporter(W::kDistrict, "worker-1", {10, first->next_cursor});
+  ASSERT_TRUE(second.ok()) << second.status();
+  std::vector<std::string> ids = IdsOf(first->events);
+  for (const Event& e : second->events) ids.push_back(e.id);
+  std::vector<std::string> want(created.rbegin(), created.rend());
+  EXPECT_EQ(ids, want);
+}
+
+TEST_P(EventStoreContractTest, ListByDepartmentPagingSkipsNothingWhileEventsLeave) {
+  std::vector<Event> held;
+  for (int n = 0; n < 5; ++n) held.push_back(Dispatched(Created(n, n), W::kUrban, 10 + 10 * n));
+  absl::StatusOr<Page> first = s().ByDepartment(W::kDistrict, W::kUrban, {2, ""});
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(IdsOf(first->events), (std::vector<std::string>{held[0].id, held[1].id}));
+  // The first event is rejected between the pages.
+  Move(held[0], W::Operator(W::kUrban), Reject(), 100, "reject-0");
+  absl::StatusOr<Page> second =
+      s().ByDepartment(W::kDistrict, W::kUrban, {2, first->next_cursor});
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(IdsOf(second->events), (std::vector<std::string>{held[2].id, held[3].id}));
+}
+
+TEST_P(EventStoreContractTest, ListWithCursorNotIssuedByTheStoreIsInvalidArgument) {
+  Created(1, 0);
+  absl::StatusOr<Page> page = s().ByReporter(W::kDistrict, "worker-1", {10, "garbage"});
+  EXPECT_TRUE(absl::IsInvalidArgument(page.status())) << page.status();
+  page = s().ByDepartment(W::kDistrict, W::kUrban, {10, "garbage"});
+  EXPECT_TRUE(absl::IsInvalidArgument(page.status())) << page.status();
 }
 
 TEST_P(EventStoreContractTest, ListByReporterShowsCurrentState) {

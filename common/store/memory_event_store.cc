@@ -4,6 +4,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 
 namespace zhiwang {
 namespace {
@@ -18,20 +19,54 @@ absl::Status ReusedKey(const IdempotencyKey& key) {
                    "' was already used for a different request"));
 }
 
-// Cursor: the offset into the ordered list. Lists in memory are small and tests don't
-// change them between pages in ways this would get wrong.
-Page TakePage(std::vector<Event> all, const PageRequest& page) {
-  size_t offset = 0;
-  if (!page.cursor.empty() && !absl::SimpleAtoi(page.cursor, &offset)) offset = all.size();
+// A listed event with its position in the list: ordered by (key, id), ascending or
+// descending. The cursor is the (key, id) of the last event returned — like the Redis
+// store's — so events that arrive or leave between pages cause no repeats and no gaps.
+struct Listed {
+  int64_t key;
+  Event event;
+};
+
+Page TakePage(std::vector<Listed> all, bool descending, const PageRequest& page) {
+  auto before = [descending](int64_t ka, const std::string& ia, int64_t kb,
+                             const std::string& ib) {
+    if (ka != kb) return descending ? ka > kb : ka < kb;
+    return descending ? ia > ib : ia < ib;
+  };
+  std::sort(all.begin(), all.end(), [&](const Listed& a, const Listed& b) {
+    return before(a.key, a.event.id, b.key, b.event.id);
+  });
   Page out;
-  size_t limit = static_cast<size_t>(std::max(page.limit, 1));
-  for (size_t i = offset; i < all.size() && out.events.size() < limit; ++i) {
-    out.events.push_back(std::move(all[i]));
+  size_t i = 0;
+  if (!page.cursor.empty()) {
+    std::pair<std::string, std::string> parts =
+        absl::StrSplit(page.cursor, absl::MaxSplits(':', 1));
+    int64_t key = 0;
+    if (!absl::SimpleAtoi(parts.first, &key) || parts.second.empty()) {
+      // Same answer as the Redis store.
+      return out;
+    }
+    while (i < all.size() && !before(key, parts.second, all[i].key, all[i].event.id)) ++i;
   }
-  if (offset + out.events.size() < all.size()) {
-    out.next_cursor = absl::StrCat(offset + out.events.size());
+  size_t limit = static_cast<size_t>(std::clamp(page.limit, 1, 1000));
+  for (; i < all.size() && out.events.size() < limit; ++i) {
+    out.events.push_back(std::move(all[i].event));
+  }
+  if (i < all.size()) {
+    out.next_cursor = absl::StrCat(all[i - 1].key, ":", out.events.back().id);
   }
   return out;
+}
+
+bool ValidCursor(const std::string& cursor) {
+  if (cursor.empty()) return true;
+  std::pair<std::string, std::string> parts = absl::StrSplit(cursor, absl::MaxSplits(':', 1));
+  int64_t key = 0;
+  return absl::SimpleAtoi(parts.first, &key) && !parts.second.empty();
+}
+
+absl::Status ForeignCursor() {
+  return absl::InvalidArgumentError("page_token: is not a token this service issued");
 }
 
 }  // namespace

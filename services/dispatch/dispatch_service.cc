@@ -10,7 +10,7 @@ namespace zhiwang::dispatch {
 grpc::ServerUnaryReactor* DispatchService::ListAssignments(
     grpc::CallbackServerContext* ctx, const v1::ListAssignmentsRequest* req,
     v1::ListAssignmentsResponse* resp) {
-  return HandleUnary(ctx, [=](const Identity& who, Finish finish) {
+  return HandleUnary(ctx, [=, this](const Identity& who, Finish finish) {
     absl::StatusOr<PageRequest> page = PageFromRequest(req->page_size(), req->page_token());
     if (!page.ok()) return finish(page.status());
     std::string department = req->department_id().empty() ? who.department_id
@@ -27,14 +27,15 @@ grpc::ServerUnaryReactor* DispatchService::ListAssignments(
           absl::StrCat("role '", RoleName(who.role), "' may not list department '",
                        department, "'")));
     }
-    // A department's district: the one whose organisation has it. Dispatchers are
-    // limited to the district of their area.
-    std::shared_ptr<const District> district = orgs_->FindByArea(who.area);
+    // Departments: the district that has the department. Dispatchers: the district of
+    // their area, which must have it.
+    std::shared_ptr<const District> district =
+        is_department ? orgs_->FindByDepartment(department) : orgs_->FindByArea(who.area);
     if (district == nullptr || district->FindDepartment(department) == nullptr) {
       return finish(absl::NotFoundError(
           absl::StrCat("department '", department, "' not found in the caller's district")));
     }
-    store_->ListByDepartment(district->id(), department, *page, [=](absl::StatusOr<Page> p) {
+    store_->ListByDepartment(district->id(), department, *page, [=, this](absl::StatusOr<Page> p) {
       if (!p.ok()) return finish(p.status());
       for (const Event& e : p->events) ToProto(e, resp->add_events());
       resp->set_next_page_token(p->next_cursor);

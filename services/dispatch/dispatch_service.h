@@ -18,7 +18,7 @@ class DispatchService final : public v1::DispatchService::CallbackService {
       : commands_(commands), store_(store), orgs_(orgs) {}
 
   // A department lists its own work; dispatchers may name any department of their
-  // district (PERMISSION_DENIED otherwise).
+  // district (NOT_FOUND for a department outside it; PERMISSION_DENIED for other roles).
   grpc::ServerUnaryReactor* ListAssignments(grpc::CallbackServerContext* ctx,
                                             const v1::ListAssignmentsRequest* req,
                                             v1::ListAssignmentsResponse* resp) override;

@@ -487,11 +487,9 @@ TEST_F(DispatchServiceTest, DispatcherOfAnotherDistrictSeesNothing) {
   EXPECT_EQ(resp.events_size(), 0);
 }
 
-// Department identities need not carry an area (identity.h: area is optional), yet
-// ListAssignments looks the district up by the caller's area, so an operator without one
-// gets NOT_FOUND for its own department. Disabled until the adapter finds a department's
-// district without the caller's area.
-TEST_F(DispatchServiceTest, DISABLED_DepartmentOperatorWithoutAreaListsOwnWork) {
+// Department identities need not carry an area (identity.h: area is optional):
+// ListAssignments finds a department's district from the department itself.
+TEST_F(DispatchServiceTest, DepartmentOperatorWithoutAreaListsOwnWork) {
   v1::Event e = ReportedAndDispatched("r1");
   Identity no_area{"op-a2", Role::kDepartmentOperator, "", "dep_a"};
   v1::ListAssignmentsResponse resp;

@@ -12,8 +12,8 @@ namespace zhiwang::intake {
 grpc::ServerUnaryReactor* IntakeService::ReportEvent(grpc::CallbackServerContext* ctx,
                                                      const v1::ReportEventRequest* req,
                                                      v1::ReportEventResponse* resp) {
-  return HandleUnary(ctx, [=](const Identity& who, Finish finish) {
-    commands_->Report(who, FromProto(*req), [=](absl::StatusOr<WriteResult> r) {
+  return HandleUnary(ctx, [=, this](const Identity& who, Finish finish) {
+    commands_->Report(who, FromProto(*req), [=, this](absl::StatusOr<WriteResult> r) {
       if (r.ok()) ToProto(r->event, resp->mutable_event());
       finish(r.status());
     });
@@ -23,15 +23,15 @@ grpc::ServerUnaryReactor* IntakeService::ReportEvent(grpc::CallbackServerContext
 grpc::ServerUnaryReactor* IntakeService::GetEvent(grpc::CallbackServerContext* ctx,
                                                   const v1::GetEventRequest* req,
                                                   v1::GetEventResponse* resp) {
-  return HandleUnary(ctx, [=](const Identity& who, Finish finish) {
+  return HandleUnary(ctx, [=, this](const Identity& who, Finish finish) {
     if (absl::Status s = ValidateEventId(req->event_id()); !s.ok()) return finish(s);
     bool with_timeline = req->include_timeline();
     std::string id = req->event_id();
-    store_->Get(id, [=](absl::StatusOr<Event> e) {
+    store_->Get(id, [=, this](absl::StatusOr<Event> e) {
       if (!e.ok()) return finish(e.status());
       ToProto(*e, resp->mutable_event());
       if (!with_timeline) return finish(absl::OkStatus());
-      store_->GetTimeline(id, [=](absl::StatusOr<std::vector<TimelineEntry>> t) {
+      store_->GetTimeline(id, [=, this](absl::StatusOr<std::vector<TimelineEntry>> t) {
         if (!t.ok()) return finish(t.status());
         for (const TimelineEntry& entry : *t) ToProto(entry, resp->add_timeline());
         finish(absl::OkStatus());
@@ -43,7 +43,7 @@ grpc::ServerUnaryReactor* IntakeService::GetEvent(grpc::CallbackServerContext* c
 grpc::ServerUnaryReactor* IntakeService::ListMyReports(grpc::CallbackServerContext* ctx,
                                                        const v1::ListMyReportsRequest* req,
                                                        v1::ListMyReportsResponse* resp) {
-  return HandleUnary(ctx, [=](const Identity& who, Finish finish) {
+  return HandleUnary(ctx, [=, this](const Identity& who, Finish finish) {
     absl::StatusOr<PageRequest> page = PageFromRequest(req->page_size(), req->page_token());
     if (!page.ok()) return finish(page.status());
     std::shared_ptr<const District> district = orgs_->FindByArea(who.area);
@@ -51,7 +51,7 @@ grpc::ServerUnaryReactor* IntakeService::ListMyReports(grpc::CallbackServerConte
       return finish(absl::FailedPreconditionError(
           absl::StrCat("caller's area '", who.area, "' belongs to no known district")));
     }
-    store_->ListByReporter(district->id(), who.subject, *page, [=](absl::StatusOr<Page> p) {
+    store_->ListByReporter(district->id(), who.subject, *page, [=, this](absl::StatusOr<Page> p) {
       if (!p.ok()) return finish(p.status());
       for (const Event& e : p->events) ToProto(e, resp->add_events());
       resp->set_next_page_token(p->next_cursor);

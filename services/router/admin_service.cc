@@ -18,7 +18,7 @@ absl::Status RequireAdmin(const Identity& who) {
 grpc::ServerUnaryReactor* AdminService::LoadDistrict(grpc::CallbackServerContext* ctx,
                                                      const v1::LoadDistrictRequest* req,
                                                      v1::LoadDistrictResponse* resp) {
-  return HandleUnary(ctx, [=](const Identity& who, Finish finish) {
+  return HandleUnary(ctx, [=, this](const Identity& who, Finish finish) {
     if (absl::Status s = RequireAdmin(who); !s.ok()) return finish(s);
     if (!req->has_district()) return finish(absl::InvalidArgumentError("district: is required"));
     // Blocking: loads are rare and small.
@@ -31,7 +31,7 @@ grpc::ServerUnaryReactor* AdminService::LoadDistrict(grpc::CallbackServerContext
 grpc::ServerUnaryReactor* AdminService::GetDistrict(grpc::CallbackServerContext* ctx,
                                                     const v1::GetDistrictRequest* req,
                                                     v1::GetDistrictResponse* resp) {
-  return HandleUnary(ctx, [=](const Identity& who, Finish finish) {
+  return HandleUnary(ctx, [=, this](const Identity& who, Finish finish) {
     if (absl::Status s = RequireAdmin(who); !s.ok()) return finish(s);
     std::shared_ptr<const District> d = orgs_->Find(req->district_id());
     if (d == nullptr) {
@@ -39,6 +39,7 @@ grpc::ServerUnaryReactor* AdminService::GetDistrict(grpc::CallbackServerContext*
           absl::StrCat("district '", req->district_id(), "' not found")));
     }
     ToProto(d->org(), resp->mutable_district());
+    resp->set_version(orgs_->VersionOf(d->id()));
     finish(absl::OkStatus());
   });
 }

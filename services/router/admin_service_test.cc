@@ -182,9 +182,8 @@ TEST_F(AdminServiceTest, GetReturnsWhatWasLoaded) {
   EXPECT_EQ(back.routing_rules[0].department_ids, want.routing_rules[0].department_ids);
 }
 
-// GetDistrictResponse has a version field, but the adapter never fills it (OrgRegistry
-// offers no way to read the version in force). Disabled until it does.
-TEST_F(AdminServiceTest, DISABLED_GetReportsTheVersionInForce) {
+// GetDistrict reports the version in force (OrgRegistry::VersionOf).
+TEST_F(AdminServiceTest, GetReportsTheVersionInForce) {
   v1::GetDistrictResponse resp;
   grpc::Status s = Get(kAdmin, "440304", &resp);
   ASSERT_TRUE(s.ok()) << s.error_message();
