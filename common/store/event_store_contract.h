@@ -25,6 +25,7 @@
 #include <future>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <set>
 #include <string>
 #include <utility>
@@ -54,6 +55,11 @@ struct EventStoreContractParam {
   std::string name;  // the instantiation's name in test names: [A-Za-z0-9_]
   std::function<std::unique_ptr<EventStoreHarness>()> make;
 };
+
+// So gtest prints "Memory" rather than the bytes of the struct.
+inline void PrintTo(const EventStoreContractParam& param, std::ostream* os) {
+  *os << param.name;
+}
 
 inline std::string EventStoreContractParamName(
     const ::testing::TestParamInfo<EventStoreContractParam>& info) {

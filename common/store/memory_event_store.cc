@@ -27,7 +27,8 @@ struct Listed {
   Event event;
 };
 
-Page TakePage(std::vector<Listed> all, bool descending, const PageRequest& page) {
+absl::StatusOr<Page> TakePage(std::vector<Listed> all, bool descending,
+                              const PageRequest& page) {
   auto before = [descending](int64_t ka, const std::string& ia, int64_t kb,
                              const std::string& ib) {
     if (ka != kb) return descending ? ka > kb : ka < kb;
@@ -36,18 +37,17 @@ Page TakePage(std::vector<Listed> all, bool descending, const PageRequest& page)
   std::sort(all.begin(), all.end(), [&](const Listed& a, const Listed& b) {
     return before(a.key, a.event.id, b.key, b.event.id);
   });
-  Page out;
   size_t i = 0;
   if (!page.cursor.empty()) {
     std::pair<std::string, std::string> parts =
         absl::StrSplit(page.cursor, absl::MaxSplits(':', 1));
     int64_t key = 0;
     if (!absl::SimpleAtoi(parts.first, &key) || parts.second.empty()) {
-      // Same answer as the Redis store.
-      return out;
+      return absl::InvalidArgumentError("page_token: is not a token this service issued");
     }
     while (i < all.size() && !before(key, parts.second, all[i].key, all[i].event.id)) ++i;
   }
+  Page out;
   size_t limit = static_cast<size_t>(std::clamp(page.limit, 1, 1000));
   for (; i < all.size() && out.events.size() < limit; ++i) {
     out.events.push_back(std::move(all[i].event));
@@ -56,17 +56,6 @@ Page TakePage(std::vector<Listed> all, bool descending, const PageRequest& page)
     out.next_cursor = absl::StrCat(all[i - 1].key, ":", out.events.back().id);
   }
   return out;
-}
-
-bool ValidCursor(const std::string& cursor) {
-  if (cursor.empty()) return true;
-  std::pair<std::string, std::string> parts = absl::StrSplit(cursor, absl::MaxSplits(':', 1));
-  int64_t key = 0;
-  return absl::SimpleAtoi(parts.first, &key) && !parts.second.empty();
-}
-
-absl::Status ForeignCursor() {
-  return absl::InvalidArgumentError("page_token: is not a token this service issued");
 }
 
 }  // namespace
@@ -214,39 +203,32 @@ void MemoryEventStore::GetTimeline(const std::string& event_id,
 void MemoryEventStore::ListByReporter(const std::string& district_id,
                                       const std::string& subject, const PageRequest& page,
                                       Done<Page> done) {
-  std::vector<Event> all;
+  std::vector<Listed> all;  // newest first: by creation time, then id, descending
   {
     absl::MutexLock lock(&mu_);
     for (const auto& [id, s] : events_) {
       if (s.event.district_id == district_id && s.event.reporter.subject == subject) {
-        all.push_back(s.event);
+        all.push_back({absl::ToUnixNanos(s.event.created_at), s.event});
       }
     }
   }
-  std::sort(all.begin(), all.end(), [](const Event& a, const Event& b) {
-    return a.created_at != b.created_at ? a.created_at > b.created_at : a.id > b.id;
-  });
-  done(TakePage(std::move(all), page));
+  done(TakePage(std::move(all), /*descending=*/true, page));
 }
 
 void MemoryEventStore::ListByDepartment(const std::string& district_id,
                                         const std::string& department_id,
                                         const PageRequest& page, Done<Page> done) {
-  std::vector<std::pair<int64_t, Event>> held;
+  std::vector<Listed> held;  // oldest assignment first
   {
     absl::MutexLock lock(&mu_);
     for (const auto& [id, s] : events_) {
       if (s.event.district_id == district_id &&
           HoldingDepartment(s.event) == department_id && !department_id.empty()) {
-        held.emplace_back(s.assigned_seq, s.event);
+        held.push_back({s.assigned_seq, s.event});
       }
     }
   }
-  std::sort(held.begin(), held.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<Event> all;
-  for (auto& [seq, e] : held) all.push_back(std::move(e));
-  done(TakePage(std::move(all), page));
+  done(TakePage(std::move(held), /*descending=*/false, page));
 }
 
 std::vector<MemoryEventStore::QueuedItem> MemoryEventStore::queued() const {
