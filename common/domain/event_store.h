@@ -27,8 +27,9 @@ using Done = std::function<void(absl::StatusOr<T>)>;
 
 // Identifies one mutating request: a retry carries the same subject and request id. The
 // fingerprint tells a retry (same payload) from a misuse of the id (another payload).
-// An empty request_id means "remember nothing": for internal writers (the router) whose
-// writes are already made safe to repeat by the version check alone.
+// For CommitSteps, an empty request_id means "remember nothing": for internal writers
+// (the router) whose writes are already made safe to repeat by the version check alone.
+// Create always needs one.
 struct IdempotencyKey {
   std::string subject;
   std::string request_id;
@@ -48,6 +49,10 @@ struct LoadResult {
   std::optional<WriteResult> replay; // set when the key names an earlier write
 };
 
+// Paging: a cursor names the last item returned (its sort key and id), not a position,
+// so a page never repeats or skips an item because others arrived or left meanwhile.
+// A cursor the store did not issue is INVALID_ARGUMENT (naming page_token); limit is
+// clamped to 1..1000.
 struct PageRequest {
   int limit = 20;
   std::string cursor;  // opaque, from Page::next_cursor; empty for the first page

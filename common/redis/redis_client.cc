@@ -388,23 +388,34 @@ class RedisClient::Impl {
 
 absl::StatusOr<std::unique_ptr<RedisClient>> RedisClient::Connect(
     const RedisOptions& options) {
-  absl::StatusOr<ContextPtr> ctx = OpenContext(options);
-  if (!ctx.ok()) return ctx.status();
-  auto impl = std::make_unique<Impl>(options, *std::move(ctx));
-  impl->Start();
-  return std::unique_ptr<RedisClient>(new RedisClient(std::move(impl)));
+  std::vector<std::unique_ptr<Impl>> impls;
+  for (int i = 0; i < std::max(1, options.connections); ++i) {
+    absl::StatusOr<ContextPtr> ctx = OpenContext(options);
+    if (!ctx.ok()) return ctx.status();
+    impls.push_back(std::make_unique<Impl>(options, *std::move(ctx)));
+    impls.back()->Start();
+  }
+  return std::unique_ptr<RedisClient>(new RedisClient(std::move(impls)));
 }
 
-RedisClient::RedisClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+RedisClient::RedisClient(std::vector<std::unique_ptr<Impl>> impls)
+    : impls_(std::move(impls)) {}
 
 RedisClient::~RedisClient() = default;
 
+RedisClient::Impl* RedisClient::NextImpl() {
+  if (impls_.size() == 1) return impls_[0].get();
+  return impls_[next_.fetch_add(1, std::memory_order_relaxed) % impls_.size()].get();
+}
+
 void RedisClient::Send(std::vector<std::string> argv, Callback done) {
-  impl_->Send(std::move(argv), std::move(done));
+  NextImpl()->Send(std::move(argv), std::move(done));
 }
 
 absl::StatusOr<RedisReply> RedisClient::Call(std::vector<std::string> argv) {
-  if (impl_->OnIoThread()) {
+  bool on_io_thread = false;
+  for (const auto& impl : impls_) on_io_thread = on_io_thread || impl->OnIoThread();
+  if (on_io_thread) {
     return absl::FailedPreconditionError(
         "RedisClient::Call from a callback would deadlock; use Send");
   }
@@ -432,7 +443,7 @@ void RedisClient::RunScript(const std::string& source, const std::string& sha1,
   std::vector<std::string> eval_argv = argv;
   eval_argv[0] = "EVAL";
   eval_argv[1] = source;
-  Impl* impl = impl_.get();
+  Impl* impl = NextImpl();
   impl->Send(std::move(argv),
              [impl, eval_argv = std::move(eval_argv), done = std::move(done)](
                  absl::StatusOr<RedisReply> reply) mutable {
@@ -445,6 +456,14 @@ void RedisClient::RunScript(const std::string& source, const std::string& sha1,
                }
                done(std::move(reply));
              });
+}
+
+bool RedisReply::is_transient_error() const {
+  if (type != Type::kError) return false;
+  for (absl::string_view prefix : {"LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN"}) {
+    if (absl::StartsWith(str, prefix)) return true;
+  }
+  return false;
 }
 
 std::string RedisClient::ScriptSha1(const std::string& source) {

@@ -30,6 +30,7 @@
 //   (*client)->Send({"SET", "k", "v"}, [](absl::StatusOr<RedisReply> r) { ... });
 //   absl::StatusOr<RedisReply> r = (*client)->Call({"GET", "k"});
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -49,6 +50,9 @@ struct RedisReply {
   std::vector<RedisReply> elements;  // kArray
 
   bool is_nil() const { return type == Type::kNil; }
+  // An error Redis gives only while it cannot serve yet (LOADING after a restart, BUSY
+  // with a long script, MASTERDOWN, TRYAGAIN): the caller should treat it as UNAVAILABLE.
+  bool is_transient_error() const;
   bool is_error() const { return type == Type::kError; }
 };
 
@@ -58,6 +62,10 @@ struct RedisOptions {
   std::string unix_socket;  // used instead of host:port when set
   absl::Duration connect_timeout = absl::Seconds(2);
   absl::Duration command_timeout = absl::Seconds(5);
+  // Connections (each with its own I/O thread), used in turn. More than one lets Redis
+  // execute one batch while the replies of another are being handled. Commands sent
+  // separately may then run in any order; callers chain dependent commands.
+  int connections = 1;
 };
 
 class RedisClient {
@@ -91,8 +99,10 @@ class RedisClient {
 
  private:
   class Impl;
-  explicit RedisClient(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
+  explicit RedisClient(std::vector<std::unique_ptr<Impl>> impls);
+  Impl* NextImpl();
+  std::vector<std::unique_ptr<Impl>> impls_;
+  std::atomic<size_t> next_{0};
 };
 
 }  // namespace zhiwang::redis

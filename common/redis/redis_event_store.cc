@@ -36,7 +36,10 @@ std::string EncodeEntry(const TimelineEntry& t) {
 
 int64_t Millis(absl::Time t) { return absl::ToUnixMillis(t); }
 
+// An error reply: UNAVAILABLE while Redis cannot serve yet (e.g. LOADING after a restart:
+// the client retries with the same request id), INTERNAL otherwise (a bug).
 absl::Status ReplyError(const RedisReply& r) {
+  if (r.is_transient_error()) return absl::UnavailableError(absl::StrCat("redis: ", r.str));
   return absl::InternalError(absl::StrCat("redis: ", r.str));
 }
 

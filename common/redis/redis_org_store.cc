@@ -20,6 +20,7 @@ return v
 
 absl::Status Check(const absl::StatusOr<RedisReply>& r) {
   if (!r.ok()) return r.status();
+  if (r->is_transient_error()) return absl::UnavailableError(absl::StrCat("redis: ", r->str));
   if (r->is_error()) return absl::InternalError(absl::StrCat("redis: ", r->str));
   return absl::OkStatus();
 }

@@ -17,6 +17,7 @@ ABSL_FLAG(std::string, port_file, "", "file to write the bound port to once serv
 ABSL_FLAG(std::string, redis_host, "127.0.0.1", "Redis host");
 ABSL_FLAG(int, redis_port, 6379, "Redis port");
 ABSL_FLAG(std::string, redis_socket, "", "Redis unix socket (overrides host/port)");
+ABSL_FLAG(int, redis_connections, 2, "pipelined Redis connections for requests");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error");
 
 namespace zhiwang {
@@ -54,6 +55,7 @@ redis::RedisOptions RedisOptionsFromFlags() {
   o.host = absl::GetFlag(FLAGS_redis_host);
   o.port = absl::GetFlag(FLAGS_redis_port);
   o.unix_socket = absl::GetFlag(FLAGS_redis_socket);
+  o.connections = absl::GetFlag(FLAGS_redis_connections);
   return o;
 }
 

@@ -8,6 +8,7 @@
 //   --listen=HOST:PORT   default 127.0.0.1:0 (port 0: the kernel picks; see --port_file)
 //   --port_file=PATH     written with the bound port once serving
 //   --redis_host, --redis_port, --redis_socket   where Redis is
+//   --redis_connections  pipelined connections for requests (default 2)
 //   --log_level=debug|info|warning|error
 //
 // Serving adds gRPC health checking (grpc.health.v1.Health: "" and each service name
@@ -30,6 +31,7 @@ ABSL_DECLARE_FLAG(std::string, port_file);
 ABSL_DECLARE_FLAG(std::string, redis_host);
 ABSL_DECLARE_FLAG(int, redis_port);
 ABSL_DECLARE_FLAG(std::string, redis_socket);
+ABSL_DECLARE_FLAG(int, redis_connections);
 ABSL_DECLARE_FLAG(std::string, log_level);
 
 namespace zhiwang {

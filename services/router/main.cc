@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   // Blocking stream reads get their own connection so they never stall the pipeline.
   redis::RedisOptions reader_options = RedisOptionsFromFlags();
   reader_options.command_timeout = absl::Seconds(10);
+  reader_options.connections = 1;
   auto reader = redis::RedisClient::Connect(reader_options);
   if (!reader.ok()) {
     Log(LogLevel::kError, "cannot start", {{"error", reader.status().ToString()}});
