@@ -128,14 +128,9 @@ TEST_F(ResilienceE2E, RedisRestartMidScenarioLosesNothingAcknowledged) {
   restart_done = true;
   during.join();
   ASSERT_TRUE(restarted.ok()) << restarted;
-  // KNOWN SERVICE BUG (reported, not patched here): while the restarted Redis is still
-  // loading its AOF it answers "-LOADING ...", and common/redis/redis_event_store.cc
-  // (ReplyError; likewise redis_org_store.cc) turns every error reply into INTERNAL, so a
-  // report landing in that window fails with "INTERNAL: redis: LOADING Redis is loading
-  // the dataset in memory" instead of UNAVAILABLE, and a client following the API's
-  // advice does not retry it. This check fails when a write hits the loading window
-  // (about 1 run in 3 here); it passes once -LOADING (and -BUSY, -MASTERDOWN, -TRYAGAIN)
-  // map to UNAVAILABLE.
+  // While the restarted Redis is still loading its AOF it answers "-LOADING ..."; the
+  // store maps that (and -BUSY, -MASTERDOWN, -TRYAGAIN) to UNAVAILABLE, which the client
+  // retries, so no call may end with any other error.
   EXPECT_TRUE(during_errors.empty()) << during_errors.front() << "\n"
                                      << stack().LogTail(Service::kIntake);
 
