@@ -22,9 +22,6 @@ std::string ReporterIndex(absl::string_view d, absl::string_view subject) {
 std::string DepartmentIndex(absl::string_view d, absl::string_view dep) {
   return absl::StrCat(Prefix(d), "ix:dep:", dep);
 }
-std::string StateIndex(absl::string_view d, int state) {
-  return absl::StrCat(Prefix(d), "ix:st:", state);
-}
 std::string RouterQueue(absl::string_view d) { return absl::StrCat(Prefix(d), "q:router"); }
 std::string DepartmentQueue(absl::string_view d, absl::string_view dep) {
   return absl::StrCat(Prefix(d), "q:dep:", dep);

@@ -27,8 +27,6 @@ std::string Request(absl::string_view district, absl::string_view subject,
 std::string ReporterIndex(absl::string_view district, absl::string_view subject);
 // zw:{D}:ix:dep:<department> — zset of held event ids by assignment time (ms)
 std::string DepartmentIndex(absl::string_view district, absl::string_view department);
-// zw:{D}:ix:st:<state number> — zset of event ids by time of entering the state (ms)
-std::string StateIndex(absl::string_view district, int state);
 // zw:{D}:q:router — stream of {e: event id, v: version} for the router
 std::string RouterQueue(absl::string_view district);
 // zw:{D}:q:dep:<department> — stream of {e, v}: work assigned to a department

@@ -1,6 +1,6 @@
 -- Creates an event: the event hash, its first timeline entry, its indexes, a routing
 -- work item and the request record, or nothing at all.
--- KEYS: 1 event, 2 timeline, 3 request, 4 reporter index, 5 state index, 6 router queue
+-- KEYS: 1 event, 2 timeline, 3 request, 4 reporter index, 5 router queue
 -- ARGV: 1 event id, 2 event blob, 3 state, 4 fingerprint, 5 entry blob, 6 now ms,
 --       7 request ttl s
 -- Returns {'ok'} | {'replay', blob} | {'reused'} | {'exists'}
@@ -14,7 +14,6 @@ if redis.call('EXISTS', KEYS[1]) == 1 then return {'exists'} end
 redis.call('HSET', KEYS[1], 's', ARGV[3], 'v', '1', 'd', ARGV[2])
 redis.call('RPUSH', KEYS[2], ARGV[5])
 redis.call('ZADD', KEYS[4], ARGV[6], ARGV[1])
-redis.call('ZADD', KEYS[5], ARGV[6], ARGV[1])
-redis.call('XADD', KEYS[6], '*', 'e', ARGV[1], 'v', '1')
+redis.call('XADD', KEYS[5], '*', 'e', ARGV[1], 'v', '1')
 redis.call('SET', KEYS[3], ARGV[4] .. ':' .. ARGV[2], 'EX', ARGV[7])
 return {'ok'}

@@ -3,8 +3,8 @@
 -- moves it between indexes, queues the next work item and records the request — all or
 -- nothing.
 -- KEYS: 1 event, 2 timeline, 3 request (the event key again when none is recorded),
---       4 old state index, 5 new state index, 6 old department index, 7 new department
---       index, 8 work queue (unused index/queue slots repeat the event key)
+--       4 old department index, 5 new department index, 6 work queue (unused
+--       index/queue slots repeat the event key)
 -- ARGV: 1 event id, 2 expected version, 3 expected state, 4 new version, 5 new state,
 --       6 event blob, 7 fingerprint ('' = record no request), 8 now ms, 9 request ttl s,
 --       10 holder changed '1'|'0', 11 had holder, 12 has holder,
@@ -26,19 +26,15 @@ if not cur[1] then return {'missing'} end
 if cur[1] ~= ARGV[2] or cur[2] ~= ARGV[3] then return {'conflict', cur[1], cur[2]} end
 redis.call('HSET', KEYS[1], 's', ARGV[5], 'v', ARGV[4], 'd', ARGV[6])
 redis.call('RPUSH', KEYS[2], unpack(ARGV, 15, #ARGV))
-if ARGV[3] ~= ARGV[5] then
-  redis.call('ZREM', KEYS[4], ARGV[1])
-  redis.call('ZADD', KEYS[5], ARGV[8], ARGV[1])
-end
 if ARGV[10] == '1' then
-  if ARGV[11] == '1' then redis.call('ZREM', KEYS[6], ARGV[1]) end
-  if ARGV[12] == '1' then redis.call('ZADD', KEYS[7], ARGV[8], ARGV[1]) end
+  if ARGV[11] == '1' then redis.call('ZREM', KEYS[4], ARGV[1]) end
+  if ARGV[12] == '1' then redis.call('ZADD', KEYS[5], ARGV[8], ARGV[1]) end
 end
 if ARGV[13] == '1' then
   if ARGV[14] == '0' then
-    redis.call('XADD', KEYS[8], '*', 'e', ARGV[1], 'v', ARGV[4])
+    redis.call('XADD', KEYS[6], '*', 'e', ARGV[1], 'v', ARGV[4])
   else
-    redis.call('XADD', KEYS[8], 'MAXLEN', '~', ARGV[14], '*', 'e', ARGV[1], 'v', ARGV[4])
+    redis.call('XADD', KEYS[6], 'MAXLEN', '~', ARGV[14], '*', 'e', ARGV[1], 'v', ARGV[4])
   end
 end
 if record then
