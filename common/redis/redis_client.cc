@@ -5,6 +5,7 @@
 #include <sys/time.h>
 
 #include <algorithm>
+#include <atomic>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -192,13 +193,15 @@ class RedisClient::Impl {
     io_thread_id_ = thread_.get_id();
   }
 
-  void Send(std::vector<std::string> argv, Callback done) {
+  // `argv` is shared so that RunScript can keep it for a NOSCRIPT retry without a copy.
+  void Send(std::shared_ptr<const std::vector<std::string>> argv, Callback done) {
     if (!done) done = [](absl::StatusOr<RedisReply>) {};
     {
       absl::MutexLock lock(&mu_);
       if (!drained_) {
         queue_.push_back(Pending{std::move(argv), std::move(done),
                                  absl::Now() + options_.command_timeout});
+        queued_.store(queue_.size(), std::memory_order_release);
         cv_.Signal();
         return;
       }
@@ -215,7 +218,7 @@ class RedisClient::Impl {
 
  private:
   struct Pending {
-    std::vector<std::string> argv;
+    std::shared_ptr<const std::vector<std::string>> argv;
     Callback done;
     absl::Time deadline;  // only enforced while disconnected
   };
@@ -271,8 +274,21 @@ class RedisClient::Impl {
       if (ctx_ != nullptr) {
         if (!queue_.empty()) {
           work.swap(queue_);
+          queued_.store(0, std::memory_order_release);
           return Action::kWrite;
         }
+        // Under load the next command usually arrives within microseconds; waiting for it
+        // briefly here saves a futex sleep and wake-up per batch, which costs more.
+        mu_.Unlock();
+        bool arrived = false;
+        for (int i = 0; i < kSpinRounds && !arrived; ++i) {
+          arrived = queued_.load(std::memory_order_acquire) > 0;
+          if (!arrived) std::this_thread::yield();
+        }
+        mu_.Lock();
+        // Re-check everything: a command or a stop request may have come while the lock
+        // was released, and its Signal() found nobody waiting.
+        if (stop_ || !queue_.empty()) continue;
         cv_.Wait(&mu_);
         continue;
       }
@@ -329,10 +345,10 @@ class RedisClient::Impl {
     std::vector<const char*> ptrs;
     std::vector<size_t> lens;
     for (const Pending& p : work) {
-      if (p.argv.empty()) continue;
+      if (p.argv->empty()) continue;
       ptrs.clear();
       lens.clear();
-      for (const std::string& arg : p.argv) {
+      for (const std::string& arg : *p.argv) {
         ptrs.push_back(arg.data());
         lens.push_back(arg.size());
       }
@@ -346,7 +362,7 @@ class RedisClient::Impl {
     while (!work.empty()) {
       Pending p = std::move(work.front());
       work.pop_front();
-      if (p.argv.empty()) {
+      if (p.argv->empty()) {
         p.done(absl::InvalidArgumentError("empty redis command"));
         continue;
       }
@@ -378,6 +394,8 @@ class RedisClient::Impl {
   std::string last_error_;
   std::thread thread_;
 
+  static constexpr int kSpinRounds = 20;
+  std::atomic<size_t> queued_{0};  // queue_.size(), readable without mu_
   absl::Mutex mu_;
   absl::CondVar cv_;
   std::deque<Pending> queue_ ABSL_GUARDED_BY(mu_);
@@ -409,7 +427,8 @@ RedisClient::Impl* RedisClient::NextImpl() {
 }
 
 void RedisClient::Send(std::vector<std::string> argv, Callback done) {
-  NextImpl()->Send(std::move(argv), std::move(done));
+  NextImpl()->Send(std::make_shared<const std::vector<std::string>>(std::move(argv)),
+                   std::move(done));
 }
 
 absl::StatusOr<RedisReply> RedisClient::Call(std::vector<std::string> argv) {
@@ -432,30 +451,28 @@ absl::StatusOr<RedisReply> RedisClient::Call(std::vector<std::string> argv) {
 void RedisClient::RunScript(const std::string& source, const std::string& sha1,
                             std::vector<std::string> keys,
                             std::vector<std::string> args, Callback done) {
-  std::vector<std::string> argv;
-  argv.reserve(3 + keys.size() + args.size());
-  argv.push_back("EVALSHA");
-  argv.push_back(sha1.empty() ? ScriptSha1(source) : sha1);
-  argv.push_back(absl::StrCat(keys.size()));
-  for (std::string& k : keys) argv.push_back(std::move(k));
-  for (std::string& a : args) argv.push_back(std::move(a));
-
-  std::vector<std::string> eval_argv = argv;
-  eval_argv[0] = "EVAL";
-  eval_argv[1] = source;
+  auto argv = std::make_shared<std::vector<std::string>>();
+  argv->reserve(3 + keys.size() + args.size());
+  argv->push_back("EVALSHA");
+  argv->push_back(sha1.empty() ? ScriptSha1(source) : sha1);
+  argv->push_back(absl::StrCat(keys.size()));
+  for (std::string& k : keys) argv->push_back(std::move(k));
+  for (std::string& a : args) argv->push_back(std::move(a));
   Impl* impl = NextImpl();
-  impl->Send(std::move(argv),
-             [impl, eval_argv = std::move(eval_argv), done = std::move(done)](
-                 absl::StatusOr<RedisReply> reply) mutable {
-               if (reply.ok() && reply->is_error() &&
-                   absl::StartsWith(reply->str, "NOSCRIPT")) {
-                 // Runs on the I/O thread, so the Impl is alive; during
-                 // destruction this is cancelled like any other queued command.
-                 impl->Send(std::move(eval_argv), std::move(done));
-                 return;
-               }
-               done(std::move(reply));
-             });
+  impl->Send(argv, [impl, argv, source = &source, done = std::move(done)](
+                       absl::StatusOr<RedisReply> reply) mutable {
+    if (reply.ok() && reply->is_error() && absl::StartsWith(reply->str, "NOSCRIPT")) {
+      // Redis lost its script cache (e.g. a restart): EVAL loads it again. Runs on the
+      // I/O thread, so the Impl is alive; during destruction this is cancelled like any
+      // other queued command.
+      auto eval_argv = std::make_shared<std::vector<std::string>>(*argv);
+      (*eval_argv)[0] = "EVAL";
+      (*eval_argv)[1] = *source;
+      impl->Send(std::move(eval_argv), std::move(done));
+      return;
+    }
+    done(std::move(reply));
+  });
 }
 
 bool RedisReply::is_transient_error() const {

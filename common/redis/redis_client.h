@@ -90,6 +90,7 @@ class RedisClient {
   // Runs a Lua script by EVALSHA, falling back to EVAL (which also loads it) when Redis
   // answers NOSCRIPT, e.g. after a restart. An empty `sha1` is computed from `source`.
   // `done` as for Send().
+  // `source` must stay alive until `done` has run (scripts are static strings).
   void RunScript(const std::string& source, const std::string& sha1,
                  std::vector<std::string> keys, std::vector<std::string> args,
                  Callback done);

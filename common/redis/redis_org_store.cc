@@ -30,10 +30,11 @@ absl::Status Check(const absl::StatusOr<RedisReply>& r) {
 absl::StatusOr<int64_t> RedisOrgStore::Save(const DistrictOrg& org) {
   v1::District p;
   ToProto(org, &p);
-  static const std::string sha = RedisClient::ScriptSha1(kSaveLua);
+  static const std::string* source = new std::string(kSaveLua);
+  static const std::string sha = RedisClient::ScriptSha1(*source);
   std::promise<absl::StatusOr<RedisReply>> promise;
   auto future = promise.get_future();
-  client_->RunScript(kSaveLua, sha, {keys::Organisation(org.id)}, {p.SerializeAsString()},
+  client_->RunScript(*source, sha, {keys::Organisation(org.id)}, {p.SerializeAsString()},
                      [&promise](absl::StatusOr<RedisReply> r) { promise.set_value(std::move(r)); });
   absl::StatusOr<RedisReply> r = future.get();
   if (absl::Status s = Check(r); !s.ok()) return s;
