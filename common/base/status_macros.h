@@ -9,10 +9,10 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
-#define ZW_RETURN_IF_ERROR(expr)                 \
-  do {                                           \
-    ::absl::Status zw_status_ = (expr);          \
-    if (!zw_status_.ok()) return zw_status_;     \
+#define ZW_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::absl::Status zw_status_ = (expr);      \
+    if (!zw_status_.ok()) return zw_status_; \
   } while (0)
 
 #define ZW_CONCAT_INNER_(a, b) a##b

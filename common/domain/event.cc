@@ -6,26 +6,45 @@ namespace zhiwang {
 namespace {
 
 constexpr std::array<absl::string_view, kMaxEventState + 1> kStateNames = {
-    "unspecified", "reported",      "accepted",  "dispatched", "claimed",
-    "in_progress", "resolved",      "verified",  "closed",     "evaluated",
-    "not_accepted", "self_resolved", "rejected", "rework",     "suspended",
-    "cancelled",   "merged"};
+    "unspecified", "reported", "accepted",  "dispatched", "claimed",      "in_progress",
+    "resolved",    "verified", "closed",    "evaluated",  "not_accepted", "self_resolved",
+    "rejected",    "rework",   "suspended", "cancelled",  "merged"};
 
-constexpr std::array<absl::string_view, kMaxEventAction + 1> kActionNames = {
-    "unspecified",       "report",           "accept",
-    "not_accept",        "dispatch",         "claim",
-    "add_progress",      "resolve",          "reject",
-    "verify_pass",       "verify_fail",      "close",
-    "evaluate",          "self_resolve",     "cancel",
-    "merge",             "request_extension", "approve_extension",
-    "deny_extension",    "request_suspension", "approve_suspension",
-    "deny_suspension",   "resume"};
+constexpr std::array<absl::string_view, kMaxEventAction + 1> kActionNames = {"unspecified",
+                                                                             "report",
+                                                                             "accept",
+                                                                             "not_accept",
+                                                                             "dispatch",
+                                                                             "claim",
+                                                                             "add_progress",
+                                                                             "resolve",
+                                                                             "reject",
+                                                                             "verify_pass",
+                                                                             "verify_fail",
+                                                                             "close",
+                                                                             "evaluate",
+                                                                             "self_resolve",
+                                                                             "cancel",
+                                                                             "merge",
+                                                                             "request_extension",
+                                                                             "approve_extension",
+                                                                             "deny_extension",
+                                                                             "request_suspension",
+                                                                             "approve_suspension",
+                                                                             "deny_suspension",
+                                                                             "resume"};
 
-constexpr std::array<absl::string_view, kMaxRole + 1> kRoleNames = {
-    "unspecified",         "grid_worker",        "community_staff",
-    "street_dispatcher",   "district_dispatcher", "department_operator",
-    "department_system",   "leader",             "auditor",
-    "admin",               "system"};
+constexpr std::array<absl::string_view, kMaxRole + 1> kRoleNames = {"unspecified",
+                                                                    "grid_worker",
+                                                                    "community_staff",
+                                                                    "street_dispatcher",
+                                                                    "district_dispatcher",
+                                                                    "department_operator",
+                                                                    "department_system",
+                                                                    "leader",
+                                                                    "auditor",
+                                                                    "admin",
+                                                                    "system"};
 
 }  // namespace
 

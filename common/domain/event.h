@@ -97,7 +97,7 @@ Role RoleFromName(absl::string_view name);
 // Who is calling. Built by the RPC layer from call metadata; recorded on every timeline
 // entry.
 struct Identity {
-  std::string subject;        // e.g. "worker-0001"
+  std::string subject;  // e.g. "worker-0001"
   Role role = Role::kUnspecified;
   std::string area;           // area scope: a district, street, community or grid id
   std::string department_id;  // for department roles

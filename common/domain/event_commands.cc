@@ -20,21 +20,20 @@ uint64_t FingerprintOf(const std::string& event_id, const Command& c) {
   return f.value();
 }
 
-EventCommands::EventCommands(EventStore* store, const OrgRegistry* orgs,
-                             const Clock* clock, std::function<uint64_t()> random)
+EventCommands::EventCommands(EventStore* store, const OrgRegistry* orgs, const Clock* clock,
+                             std::function<uint64_t()> random)
     : store_(store), orgs_(orgs), clock_(clock), random_(std::move(random)) {}
 
-void EventCommands::Report(const Identity& who, const ReportInput& in,
-                           Done<WriteResult> done) {
+void EventCommands::Report(const Identity& who, const ReportInput& in, Done<WriteResult> done) {
   if (absl::Status s = ValidateReportShape(in); !s.ok()) return done(s);
   std::shared_ptr<const District> district = orgs_->FindByGrid(in.location.grid_id);
   if (district == nullptr) {
-    return done(absl::InvalidArgumentError(absl::StrCat(
-        "location.grid_id: '", in.location.grid_id, "' is not a known grid")));
+    return done(absl::InvalidArgumentError(
+        absl::StrCat("location.grid_id: '", in.location.grid_id, "' is not a known grid")));
   }
   absl::Time now = clock_->Now();
-  absl::StatusOr<NewEvent> created = BuildReportedEvent(
-      in, who, *district, MakeEventId(district->id(), now, random_()), now);
+  absl::StatusOr<NewEvent> created =
+      BuildReportedEvent(in, who, *district, MakeEventId(district->id(), now, random_()), now);
   if (!created.ok()) return done(created.status());
   store_->Create(*created, IdempotencyKey{who.subject, in.client_request_id, FingerprintOf(in)},
                  std::move(done));
@@ -43,8 +42,8 @@ void EventCommands::Report(const Identity& who, const ReportInput& in,
 // One Act call: load → decide → commit, again from load when the version moved.
 class EventCommands::ActOperation : public std::enable_shared_from_this<ActOperation> {
  public:
-  ActOperation(EventCommands* owner, Identity who, std::string event_id,
-               IdempotencyKey key, Command command, Done<WriteResult> done)
+  ActOperation(EventCommands* owner, Identity who, std::string event_id, IdempotencyKey key,
+               Command command, Done<WriteResult> done)
       : owner_(owner),
         who_(std::move(who)),
         event_id_(std::move(event_id)),
@@ -54,9 +53,8 @@ class EventCommands::ActOperation : public std::enable_shared_from_this<ActOpera
 
   void Start() {
     auto self = shared_from_this();
-    owner_->store_->Load(event_id_, key_, [self](absl::StatusOr<LoadResult> r) {
-      self->OnLoaded(std::move(r));
-    });
+    owner_->store_->Load(event_id_, key_,
+                         [self](absl::StatusOr<LoadResult> r) { self->OnLoaded(std::move(r)); });
   }
 
  private:
@@ -106,8 +104,8 @@ void EventCommands::Act(const Identity& who, const std::string& event_id,
   if (absl::Status s = ValidateClientRequestId(client_request_id); !s.ok()) return done(s);
   if (event_id.empty()) return done(absl::InvalidArgumentError("event_id: is required"));
   if (DistrictOfEventId(event_id).empty() || event_id.size() > 64) {
-    return done(absl::InvalidArgumentError(
-        absl::StrCat("event_id: '", event_id, "' is not an event id")));
+    return done(
+        absl::InvalidArgumentError(absl::StrCat("event_id: '", event_id, "' is not an event id")));
   }
   if (absl::Status s = ValidateNote("note", command.note); !s.ok()) return done(s);
   if (absl::Status s = ValidateNote("reason_code", command.reason_code); !s.ok()) {
@@ -117,8 +115,8 @@ void EventCommands::Act(const Identity& who, const std::string& event_id,
     return done(s);
   }
   IdempotencyKey key{who.subject, client_request_id, FingerprintOf(event_id, command)};
-  auto op = std::make_shared<ActOperation>(this, who, event_id, std::move(key), command,
-                                           std::move(done));
+  auto op =
+      std::make_shared<ActOperation>(this, who, event_id, std::move(key), command, std::move(done));
   op->Start();
 }
 

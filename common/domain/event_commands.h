@@ -30,9 +30,8 @@ class EventCommands {
   // malformed request id / note / evidence or an unknown department, NOT_FOUND for an
   // unknown event, ALREADY_EXISTS for a reused request id with another payload, ABORTED
   // when the event kept changing under us (after kMaxAttempts tries).
-  void Act(const Identity& who, const std::string& event_id,
-           const std::string& client_request_id, const Command& command,
-           Done<WriteResult> done);
+  void Act(const Identity& who, const std::string& event_id, const std::string& client_request_id,
+           const Command& command, Done<WriteResult> done);
 
   static constexpr int kMaxAttempts = 8;
 

@@ -96,8 +96,7 @@ class InterferingStore final : public EventStore {
   int loads() const { return loads_; }
   void ResetCounts() { commits_ = loads_ = 0; }
 
-  void Create(const NewEvent& created, const IdempotencyKey& key,
-              Done<WriteResult> done) override {
+  void Create(const NewEvent& created, const IdempotencyKey& key, Done<WriteResult> done) override {
     inner_->Create(created, key, std::move(done));
   }
   void Load(const std::string& event_id, const IdempotencyKey& key,
@@ -117,8 +116,7 @@ class InterferingStore final : public EventStore {
   void Get(const std::string& event_id, Done<Event> done) override {
     inner_->Get(event_id, std::move(done));
   }
-  void GetTimeline(const std::string& event_id,
-                   Done<std::vector<TimelineEntry>> done) override {
+  void GetTimeline(const std::string& event_id, Done<std::vector<TimelineEntry>> done) override {
     inner_->GetTimeline(event_id, std::move(done));
   }
   void ListByReporter(const std::string& district_id, const std::string& subject,
@@ -243,8 +241,7 @@ TEST_F(EventCommandsTest, ReportCreatesReportedEventQueuedToRouter) {
   absl::StatusOr<Event> stored = Get(e.id);
   ASSERT_TRUE(stored.ok()) << stored.status();
   EXPECT_EQ(stored->state, EventState::kReported);
-  EXPECT_EQ(memory_.queued(),
-            (std::vector<MemoryEventStore::QueuedItem>{{"router", e.id}}));
+  EXPECT_EQ(memory_.queued(), (std::vector<MemoryEventStore::QueuedItem>{{"router", e.id}}));
   std::vector<TimelineEntry> timeline = Timeline(e.id);
   ASSERT_EQ(timeline.size(), 1u);
   EXPECT_EQ(timeline[0].action, EventAction::kReport);
@@ -369,8 +366,8 @@ TEST_F(EventCommandsTest, ActReusingRequestIdForOtherPayloadIsAlreadyExists) {
 }
 
 TEST_F(EventCommandsTest, ActOnUnknownEventIsNotFound) {
-  absl::StatusOr<WriteResult> r = Act(kDispatcher, "440304-20260921-0000000000", "accept-1",
-                                      Cmd(EventAction::kAccept));
+  absl::StatusOr<WriteResult> r =
+      Act(kDispatcher, "440304-20260921-0000000000", "accept-1", Cmd(EventAction::kAccept));
   EXPECT_TRUE(absl::IsNotFound(r.status())) << r.status();
 }
 

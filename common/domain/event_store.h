@@ -45,8 +45,8 @@ struct WriteResult {
 };
 
 struct LoadResult {
-  std::optional<Event> event;        // nullopt when no such event
-  std::optional<WriteResult> replay; // set when the key names an earlier write
+  std::optional<Event> event;         // nullopt when no such event
+  std::optional<WriteResult> replay;  // set when the key names an earlier write
 };
 
 // Paging: a cursor names the last item returned (its sort key and id), not a position,
@@ -97,15 +97,13 @@ class EventStore {
 
   // NOT_FOUND when there is no such event.
   virtual void Get(const std::string& event_id, Done<Event> done) = 0;
-  virtual void GetTimeline(const std::string& event_id,
-                           Done<std::vector<TimelineEntry>> done) = 0;
+  virtual void GetTimeline(const std::string& event_id, Done<std::vector<TimelineEntry>> done) = 0;
 
   // A reporter's events in a district, newest first.
   virtual void ListByReporter(const std::string& district_id, const std::string& subject,
                               const PageRequest& page, Done<Page> done) = 0;
   // Events a department holds (HoldingDepartment), oldest assignment first.
-  virtual void ListByDepartment(const std::string& district_id,
-                                const std::string& department_id,
+  virtual void ListByDepartment(const std::string& district_id, const std::string& department_id,
                                 const PageRequest& page, Done<Page> done) = 0;
 };
 

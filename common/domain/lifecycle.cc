@@ -25,13 +25,10 @@ const RoleSet kDispatchersAndSystem =
 const RoleSet kDepartment = Roles({R::kDepartmentOperator, R::kDepartmentSystem});
 const RoleSet kReporters = Roles({R::kGridWorker, R::kCommunityStaff});
 const RoleSet kReportersAndDispatchers =
-    Roles({R::kGridWorker, R::kCommunityStaff, R::kStreetDispatcher,
-           R::kDistrictDispatcher});
-const RoleSet kDepartmentAndDispatchers =
-    Roles({R::kDepartmentOperator, R::kDepartmentSystem, R::kStreetDispatcher,
-           R::kDistrictDispatcher});
-const RoleSet kEvaluators =
-    Roles({R::kStreetDispatcher, R::kDistrictDispatcher, R::kLeader});
+    Roles({R::kGridWorker, R::kCommunityStaff, R::kStreetDispatcher, R::kDistrictDispatcher});
+const RoleSet kDepartmentAndDispatchers = Roles(
+    {R::kDepartmentOperator, R::kDepartmentSystem, R::kStreetDispatcher, R::kDistrictDispatcher});
+const RoleSet kEvaluators = Roles({R::kStreetDispatcher, R::kDistrictDispatcher, R::kLeader});
 
 // The whole lifecycle. Side roads (cancel, merge, self-resolve) are open only before a
 // department has committed to the work; after that only a dispatcher can cancel.
@@ -69,10 +66,12 @@ const std::vector<TransitionRule>& Table() {
       // in progress
       {S::kInProgress, A::kAddProgress, S::kInProgress, kDepartment, Party::kAssignedDepartment},
       {S::kInProgress, A::kResolve, S::kResolved, kDepartment, Party::kAssignedDepartment},
-      {S::kInProgress, A::kRequestExtension, S::kInProgress, kDepartment, Party::kAssignedDepartment},
+      {S::kInProgress, A::kRequestExtension, S::kInProgress, kDepartment,
+       Party::kAssignedDepartment},
       {S::kInProgress, A::kApproveExtension, S::kInProgress, kDispatchers, Party::kAnyone},
       {S::kInProgress, A::kDenyExtension, S::kInProgress, kDispatchers, Party::kAnyone},
-      {S::kInProgress, A::kRequestSuspension, S::kInProgress, kDepartment, Party::kAssignedDepartment},
+      {S::kInProgress, A::kRequestSuspension, S::kInProgress, kDepartment,
+       Party::kAssignedDepartment},
       {S::kInProgress, A::kApproveSuspension, S::kSuspended, kDispatchers, Party::kAnyone},
       {S::kInProgress, A::kDenySuspension, S::kInProgress, kDispatchers, Party::kAnyone},
       {S::kInProgress, A::kCancel, S::kCancelled, kDispatchers, Party::kAnyone},
@@ -94,35 +93,30 @@ const std::vector<TransitionRule>& Table() {
       {S::kRework, A::kResolve, S::kResolved, kDepartment, Party::kAssignedDepartment},
       {S::kRework, A::kCancel, S::kCancelled, kDispatchers, Party::kAnyone},
       // suspended
-      {S::kSuspended, A::kResume, S::kInProgress, kDepartmentAndDispatchers, Party::kAssignedDepartment},
+      {S::kSuspended, A::kResume, S::kInProgress, kDepartmentAndDispatchers,
+       Party::kAssignedDepartment},
       {S::kSuspended, A::kCancel, S::kCancelled, kDispatchers, Party::kAnyone},
   };
   return *table;
 }
 
-bool IsDepartmentRole(Role r) {
-  return r == R::kDepartmentOperator || r == R::kDepartmentSystem;
-}
-bool IsReporterRole(Role r) {
-  return r == R::kGridWorker || r == R::kCommunityStaff;
-}
+bool IsDepartmentRole(Role r) { return r == R::kDepartmentOperator || r == R::kDepartmentSystem; }
+bool IsReporterRole(Role r) { return r == R::kGridWorker || r == R::kCommunityStaff; }
 
-absl::Status CheckParty(const TransitionRule& rule, const Event& event,
-                        const Identity& who) {
+absl::Status CheckParty(const TransitionRule& rule, const Event& event, const Identity& who) {
   switch (rule.party) {
     case Party::kAnyone:
       return absl::OkStatus();
     case Party::kAssignedDepartment:
       if (IsDepartmentRole(who.role) && who.department_id != event.department_id) {
-        return absl::PermissionDeniedError(
-            absl::StrCat("event ", event.id, " is not assigned to department '",
-                         who.department_id, "'"));
+        return absl::PermissionDeniedError(absl::StrCat(
+            "event ", event.id, " is not assigned to department '", who.department_id, "'"));
       }
       return absl::OkStatus();
     case Party::kReporter:
       if (IsReporterRole(who.role) && who.subject != event.reporter.subject) {
-        return absl::PermissionDeniedError(absl::StrCat(
-            "only the reporter may ", ActionName(rule.action), " event ", event.id));
+        return absl::PermissionDeniedError(
+            absl::StrCat("only the reporter may ", ActionName(rule.action), " event ", event.id));
       }
       return absl::OkStatus();
   }
@@ -175,8 +169,7 @@ absl::Status CheckParameters(const Event& event, const Command& c) {
 absl::Status CheckPending(const Event& e, EventAction a) {
   auto refuse = [&](absl::string_view what) {
     return absl::FailedPreconditionError(
-        absl::StrCat("cannot ", ActionName(a), ": ", what, " (state '",
-                     StateName(e.state), "')"));
+        absl::StrCat("cannot ", ActionName(a), ": ", what, " (state '", StateName(e.state), "')"));
   };
   switch (a) {
     case A::kRequestExtension:
@@ -184,15 +177,13 @@ absl::Status CheckPending(const Event& e, EventAction a) {
                                  : absl::OkStatus();
     case A::kApproveExtension:
     case A::kDenyExtension:
-      return e.extension_pending ? absl::OkStatus()
-                                 : refuse("no extension request is pending");
+      return e.extension_pending ? absl::OkStatus() : refuse("no extension request is pending");
     case A::kRequestSuspension:
       return e.suspension_pending ? refuse("a suspension request is already pending")
                                   : absl::OkStatus();
     case A::kApproveSuspension:
     case A::kDenySuspension:
-      return e.suspension_pending ? absl::OkStatus()
-                                  : refuse("no suspension request is pending");
+      return e.suspension_pending ? absl::OkStatus() : refuse("no suspension request is pending");
     default:
       return absl::OkStatus();
   }
@@ -258,24 +249,20 @@ const TransitionRule* FindRule(EventState from, EventAction action) {
 }
 
 bool IsTerminal(EventState s) {
-  return s == S::kEvaluated || s == S::kNotAccepted || s == S::kCancelled ||
-         s == S::kMerged;
+  return s == S::kEvaluated || s == S::kNotAccepted || s == S::kCancelled || s == S::kMerged;
 }
 
-absl::StatusOr<TransitionOutcome> ApplyCommand(const Event& current,
-                                               const Identity& who,
-                                               const Command& command,
-                                               absl::Time now) {
+absl::StatusOr<TransitionOutcome> ApplyCommand(const Event& current, const Identity& who,
+                                               const Command& command, absl::Time now) {
   const TransitionRule* rule = FindRule(current.state, command.action);
   if (rule == nullptr) {
     return absl::FailedPreconditionError(
-        absl::StrCat("action '", ActionName(command.action),
-                     "' is not allowed in state '", StateName(current.state),
-                     "' (event ", current.id, ")"));
+        absl::StrCat("action '", ActionName(command.action), "' is not allowed in state '",
+                     StateName(current.state), "' (event ", current.id, ")"));
   }
   if (!rule->roles.test(static_cast<int>(who.role))) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "role '", RoleName(who.role), "' may not ", ActionName(command.action)));
+    return absl::PermissionDeniedError(
+        absl::StrCat("role '", RoleName(who.role), "' may not ", ActionName(command.action)));
   }
   if (absl::Status s = CheckParty(*rule, current, who); !s.ok()) return s;
   if (absl::Status s = CheckParameters(current, command); !s.ok()) return s;

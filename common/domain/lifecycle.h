@@ -63,10 +63,8 @@ struct TransitionOutcome {
 //   PERMISSION_DENIED   — the role may not take this action, or the caller is not the
 //                         party the rule requires (e.g. another department);
 //   INVALID_ARGUMENT    — a parameter the action needs is missing (names the field).
-absl::StatusOr<TransitionOutcome> ApplyCommand(const Event& current,
-                                               const Identity& who,
-                                               const Command& command,
-                                               absl::Time now);
+absl::StatusOr<TransitionOutcome> ApplyCommand(const Event& current, const Identity& who,
+                                               const Command& command, absl::Time now);
 
 // Where the event should be queued after reaching its state.
 enum class WorkQueue { kNone, kRouter, kDepartment };

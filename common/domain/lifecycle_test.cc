@@ -32,9 +32,7 @@ constexpr char kEventId[] = "440304-20261127-0000000001";
 const absl::Time kCreated = absl::FromUnixSeconds(1'790'000'000);
 const absl::Time kNow = absl::FromUnixSeconds(1'790'003'600);
 
-bool IsDepartmentRole(Role r) {
-  return r == R::kDepartmentOperator || r == R::kDepartmentSystem;
-}
+bool IsDepartmentRole(Role r) { return r == R::kDepartmentOperator || r == R::kDepartmentSystem; }
 bool IsReporterRole(Role r) { return r == R::kGridWorker || r == R::kCommunityStaff; }
 
 std::vector<Role> AllRoles() {
@@ -118,17 +116,15 @@ struct ExpectedRule {
 };
 
 const std::vector<Role> kDispatchers = {R::kStreetDispatcher, R::kDistrictDispatcher};
-const std::vector<Role> kDispatchersAndSystem = {R::kStreetDispatcher,
-                                                 R::kDistrictDispatcher, R::kSystem};
+const std::vector<Role> kDispatchersAndSystem = {R::kStreetDispatcher, R::kDistrictDispatcher,
+                                                 R::kSystem};
 const std::vector<Role> kDepartment = {R::kDepartmentOperator, R::kDepartmentSystem};
 const std::vector<Role> kReporters = {R::kGridWorker, R::kCommunityStaff};
-const std::vector<Role> kReportersAndDispatchers = {
-    R::kGridWorker, R::kCommunityStaff, R::kStreetDispatcher, R::kDistrictDispatcher};
-const std::vector<Role> kDepartmentAndDispatchers = {
-    R::kDepartmentOperator, R::kDepartmentSystem, R::kStreetDispatcher,
-    R::kDistrictDispatcher};
-const std::vector<Role> kEvaluators = {R::kStreetDispatcher, R::kDistrictDispatcher,
-                                       R::kLeader};
+const std::vector<Role> kReportersAndDispatchers = {R::kGridWorker, R::kCommunityStaff,
+                                                    R::kStreetDispatcher, R::kDistrictDispatcher};
+const std::vector<Role> kDepartmentAndDispatchers = {R::kDepartmentOperator, R::kDepartmentSystem,
+                                                     R::kStreetDispatcher, R::kDistrictDispatcher};
+const std::vector<Role> kEvaluators = {R::kStreetDispatcher, R::kDistrictDispatcher, R::kLeader};
 
 const std::vector<ExpectedRule>& Expected() {
   static const auto* rules = new std::vector<ExpectedRule>{
@@ -148,26 +144,21 @@ const std::vector<ExpectedRule>& Expected() {
       {S::kDispatched, A::kReject, S::kRejected, kDepartment, Party::kAssignedDepartment},
       {S::kDispatched, A::kDispatch, S::kDispatched, kDispatchers, Party::kAnyone},
       {S::kDispatched, A::kSelfResolve, S::kSelfResolved, kReporters, Party::kReporter},
-      {S::kDispatched, A::kCancel, S::kCancelled, kReportersAndDispatchers,
-       Party::kReporter},
+      {S::kDispatched, A::kCancel, S::kCancelled, kReportersAndDispatchers, Party::kReporter},
       {S::kDispatched, A::kMerge, S::kMerged, kDispatchers, Party::kAnyone},
       // claimed 签收: handle, resolve, reject, extension 延期 / suspension 挂账 requests.
-      {S::kClaimed, A::kAddProgress, S::kInProgress, kDepartment,
-       Party::kAssignedDepartment},
+      {S::kClaimed, A::kAddProgress, S::kInProgress, kDepartment, Party::kAssignedDepartment},
       {S::kClaimed, A::kResolve, S::kResolved, kDepartment, Party::kAssignedDepartment},
       {S::kClaimed, A::kReject, S::kRejected, kDepartment, Party::kAssignedDepartment},
-      {S::kClaimed, A::kRequestExtension, S::kClaimed, kDepartment,
-       Party::kAssignedDepartment},
+      {S::kClaimed, A::kRequestExtension, S::kClaimed, kDepartment, Party::kAssignedDepartment},
       {S::kClaimed, A::kApproveExtension, S::kClaimed, kDispatchers, Party::kAnyone},
       {S::kClaimed, A::kDenyExtension, S::kClaimed, kDispatchers, Party::kAnyone},
-      {S::kClaimed, A::kRequestSuspension, S::kClaimed, kDepartment,
-       Party::kAssignedDepartment},
+      {S::kClaimed, A::kRequestSuspension, S::kClaimed, kDepartment, Party::kAssignedDepartment},
       {S::kClaimed, A::kApproveSuspension, S::kSuspended, kDispatchers, Party::kAnyone},
       {S::kClaimed, A::kDenySuspension, S::kClaimed, kDispatchers, Party::kAnyone},
       {S::kClaimed, A::kCancel, S::kCancelled, kDispatchers, Party::kAnyone},
       // in progress 处置.
-      {S::kInProgress, A::kAddProgress, S::kInProgress, kDepartment,
-       Party::kAssignedDepartment},
+      {S::kInProgress, A::kAddProgress, S::kInProgress, kDepartment, Party::kAssignedDepartment},
       {S::kInProgress, A::kResolve, S::kResolved, kDepartment, Party::kAssignedDepartment},
       {S::kInProgress, A::kRequestExtension, S::kInProgress, kDepartment,
        Party::kAssignedDepartment},
@@ -179,10 +170,8 @@ const std::vector<ExpectedRule>& Expected() {
       {S::kInProgress, A::kDenySuspension, S::kInProgress, kDispatchers, Party::kAnyone},
       {S::kInProgress, A::kCancel, S::kCancelled, kDispatchers, Party::kAnyone},
       // resolved 处置反馈 → verified 核查, or rework 返工.
-      {S::kResolved, A::kVerifyPass, S::kVerified, kReportersAndDispatchers,
-       Party::kReporter},
-      {S::kResolved, A::kVerifyFail, S::kRework, kReportersAndDispatchers,
-       Party::kReporter},
+      {S::kResolved, A::kVerifyPass, S::kVerified, kReportersAndDispatchers, Party::kReporter},
+      {S::kResolved, A::kVerifyFail, S::kRework, kReportersAndDispatchers, Party::kReporter},
       // verified 核查 → closed 结案 → evaluated 综合评价.
       {S::kVerified, A::kClose, S::kClosed, kDispatchersAndSystem, Party::kAnyone},
       {S::kClosed, A::kEvaluate, S::kEvaluated, kEvaluators, Party::kAnyone},
@@ -193,8 +182,7 @@ const std::vector<ExpectedRule>& Expected() {
       {S::kRejected, A::kMerge, S::kMerged, kDispatchers, Party::kAnyone},
       // rework 返工: the same department again.
       {S::kRework, A::kClaim, S::kClaimed, kDepartment, Party::kAssignedDepartment},
-      {S::kRework, A::kAddProgress, S::kInProgress, kDepartment,
-       Party::kAssignedDepartment},
+      {S::kRework, A::kAddProgress, S::kInProgress, kDepartment, Party::kAssignedDepartment},
       {S::kRework, A::kResolve, S::kResolved, kDepartment, Party::kAssignedDepartment},
       {S::kRework, A::kCancel, S::kCancelled, kDispatchers, Party::kAnyone},
       // suspended 挂账.
@@ -218,16 +206,14 @@ TEST(TransitionTableTest, EqualsTheIndependentlyWrittenTable) {
     SCOPED_TRACE(Describe(want.from, want.action));
     const TransitionRule* got = FindRule(want.from, want.action);
     ASSERT_NE(got, nullptr) << "the table lacks an expected rule";
-    EXPECT_EQ(got->to, want.to) << "got " << StateName(got->to) << ", want "
-                                << StateName(want.to);
+    EXPECT_EQ(got->to, want.to) << "got " << StateName(got->to) << ", want " << StateName(want.to);
     EXPECT_EQ(got->roles, ToRoleSet(want.roles));
     EXPECT_EQ(got->party, want.party);
   }
   for (const TransitionRule& rule : table) {
-    bool expected = std::any_of(Expected().begin(), Expected().end(),
-                                [&](const ExpectedRule& w) {
-                                  return w.from == rule.from && w.action == rule.action;
-                                });
+    bool expected = std::any_of(Expected().begin(), Expected().end(), [&](const ExpectedRule& w) {
+      return w.from == rule.from && w.action == rule.action;
+    });
     EXPECT_TRUE(expected) << "unexpected rule " << Describe(rule.from, rule.action);
   }
 }
@@ -235,8 +221,7 @@ TEST(TransitionTableTest, EqualsTheIndependentlyWrittenTable) {
 TEST(TransitionTableTest, HasAtMostOneRulePerStateAndAction) {
   std::set<std::pair<int, int>> seen;
   for (const TransitionRule& rule : TransitionTable()) {
-    EXPECT_TRUE(
-        seen.emplace(static_cast<int>(rule.from), static_cast<int>(rule.action)).second)
+    EXPECT_TRUE(seen.emplace(static_cast<int>(rule.from), static_cast<int>(rule.action)).second)
         << "duplicate rule " << Describe(rule.from, rule.action);
   }
 }
@@ -263,14 +248,12 @@ TEST(TransitionTableTest, NoRuleReportsOrLeadsBackToUnspecifiedOrReported) {
 TEST(TransitionTableTest, TerminalStatesHaveNoOutgoingRule) {
   for (const TransitionRule& rule : TransitionTable()) {
     EXPECT_FALSE(IsTerminal(rule.from))
-        << "terminal state " << StateName(rule.from) << " has rule for "
-        << ActionName(rule.action);
+        << "terminal state " << StateName(rule.from) << " has rule for " << ActionName(rule.action);
   }
 }
 
 TEST(TransitionTableTest, TerminalStatesAreExactlyTheDeadEnds) {
-  const std::set<EventState> terminal = {S::kEvaluated, S::kNotAccepted, S::kCancelled,
-                                         S::kMerged};
+  const std::set<EventState> terminal = {S::kEvaluated, S::kNotAccepted, S::kCancelled, S::kMerged};
   for (int s = 1; s <= kMaxEventState; ++s) {
     EventState state = static_cast<EventState>(s);
     SCOPED_TRACE(StateName(state));
@@ -363,8 +346,8 @@ void ExpectSameEvent(const Event& got, const Event& want) {
   EXPECT_EQ(got.source, want.source);
   EXPECT_EQ(got.description, want.description);
   EXPECT_EQ(got.reporter.subject, want.reporter.subject);
-  EXPECT_EQ(got.state, want.state) << "got " << StateName(got.state) << ", want "
-                                   << StateName(want.state);
+  EXPECT_EQ(got.state, want.state)
+      << "got " << StateName(got.state) << ", want " << StateName(want.state);
   EXPECT_EQ(got.version, want.version);
   EXPECT_EQ(got.department_id, want.department_id);
   EXPECT_EQ(got.rejected_by, want.rejected_by);
@@ -394,11 +377,9 @@ TEST(ApplyCommandTest, EveryStateAndActionIsAllowedWithItsEffectOrRefusedNamingT
         // Refused whoever asks: try every role.
         for (Role r : AllRoles()) {
           SCOPED_TRACE(RoleName(r));
-          absl::StatusOr<TransitionOutcome> out =
-              ApplyCommand(before, Caller(r), command, kNow);
+          absl::StatusOr<TransitionOutcome> out = ApplyCommand(before, Caller(r), command, kNow);
           ASSERT_FALSE(out.ok());
-          EXPECT_EQ(out.status().code(), absl::StatusCode::kFailedPrecondition)
-              << out.status();
+          EXPECT_EQ(out.status().code(), absl::StatusCode::kFailedPrecondition) << out.status();
           EXPECT_NE(out.status().message().find(absl::StrCat("'", StateName(state), "'")),
                     absl::string_view::npos)
               << out.status();
@@ -465,15 +446,14 @@ TEST(ApplyCommandTest, RoleNotInRuleIsDenied) {
           ApplyCommand(before, Caller(r), FullCommand(rule.action), kNow);
       ASSERT_FALSE(out.ok());
       EXPECT_EQ(out.status().code(), absl::StatusCode::kPermissionDenied) << out.status();
-      EXPECT_NE(out.status().message().find(RoleName(r)), absl::string_view::npos)
-          << out.status();
+      EXPECT_NE(out.status().message().find(RoleName(r)), absl::string_view::npos) << out.status();
     }
   }
 }
 
 TEST(ApplyCommandTest, GridWorkerMayNotClaim) {
-  absl::StatusOr<TransitionOutcome> out = ApplyCommand(
-      MakeEvent(S::kDispatched), Caller(R::kGridWorker), FullCommand(A::kClaim), kNow);
+  absl::StatusOr<TransitionOutcome> out =
+      ApplyCommand(MakeEvent(S::kDispatched), Caller(R::kGridWorker), FullCommand(A::kClaim), kNow);
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(out.status().code(), absl::StatusCode::kPermissionDenied);
 }
@@ -485,8 +465,7 @@ TEST(ApplyCommandTest, OtherDepartmentMayNotClaim) {
       ApplyCommand(MakeEvent(S::kDispatched), other, FullCommand(A::kClaim), kNow);
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(out.status().code(), absl::StatusCode::kPermissionDenied);
-  EXPECT_NE(out.status().message().find(kOtherDept), absl::string_view::npos)
-      << out.status();
+  EXPECT_NE(out.status().message().find(kOtherDept), absl::string_view::npos) << out.status();
 }
 
 TEST(ApplyCommandTest, OnlyTheAssignedDepartmentActsWhereTheRuleSaysSo) {
@@ -498,8 +477,8 @@ TEST(ApplyCommandTest, OnlyTheAssignedDepartmentActsWhereTheRuleSaysSo) {
       for (const char* dept : {kOtherDept, ""}) {
         Identity who = Caller(r);
         who.department_id = dept;
-        absl::StatusOr<TransitionOutcome> out = ApplyCommand(
-            MakeEventFor(rule.from, rule.action), who, FullCommand(rule.action), kNow);
+        absl::StatusOr<TransitionOutcome> out =
+            ApplyCommand(MakeEventFor(rule.from, rule.action), who, FullCommand(rule.action), kNow);
         ASSERT_FALSE(out.ok());
         EXPECT_EQ(out.status().code(), absl::StatusCode::kPermissionDenied);
       }
@@ -527,8 +506,7 @@ TEST(ApplyCommandTest, GridWorkerWhoIsNotReporterMayNotVerify) {
   }
   // A dispatcher verifies whoever reported.
   absl::StatusOr<TransitionOutcome> out = ApplyCommand(
-      MakeEvent(S::kResolved), Caller(R::kStreetDispatcher), FullCommand(A::kVerifyPass),
-      kNow);
+      MakeEvent(S::kResolved), Caller(R::kStreetDispatcher), FullCommand(A::kVerifyPass), kNow);
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_EQ(out->event.state, S::kVerified);
 }
@@ -541,8 +519,8 @@ TEST(ApplyCommandTest, OnlyTheReporterAmongReportersActsWhereTheRuleSaysSo) {
       SCOPED_TRACE(absl::StrCat(Describe(rule.from, rule.action), " by ", RoleName(r)));
       Identity who = Caller(r);
       who.subject = "someone-else";
-      absl::StatusOr<TransitionOutcome> out = ApplyCommand(
-          MakeEventFor(rule.from, rule.action), who, FullCommand(rule.action), kNow);
+      absl::StatusOr<TransitionOutcome> out =
+          ApplyCommand(MakeEventFor(rule.from, rule.action), who, FullCommand(rule.action), kNow);
       ASSERT_FALSE(out.ok());
       EXPECT_EQ(out.status().code(), absl::StatusCode::kPermissionDenied);
     }
@@ -589,8 +567,7 @@ TEST(ApplyCommandTest, EveryMissingParameterIsRefusedNamingTheField) {
           ApplyCommand(MakeEventFor(rule.from, rule.action), Caller(r), c, kNow);
       ASSERT_FALSE(out.ok());
       EXPECT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument) << out.status();
-      EXPECT_NE(out.status().message().find(p.field), absl::string_view::npos)
-          << out.status();
+      EXPECT_NE(out.status().message().find(p.field), absl::string_view::npos) << out.status();
     }
     EXPECT_GT(rules, 0) << ActionName(p.action);
   }
@@ -603,8 +580,7 @@ TEST(ApplyCommandTest, ResolveWithoutEvidenceNamesField) {
       ApplyCommand(MakeEvent(S::kInProgress), Caller(R::kDepartmentOperator), c, kNow);
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(out.status().message().find("evidence"), absl::string_view::npos)
-      << out.status();
+  EXPECT_NE(out.status().message().find("evidence"), absl::string_view::npos) << out.status();
 }
 
 TEST(ApplyCommandTest, RejectWithoutReasonNamesField) {
@@ -614,8 +590,7 @@ TEST(ApplyCommandTest, RejectWithoutReasonNamesField) {
       ApplyCommand(MakeEvent(S::kDispatched), Caller(R::kDepartmentOperator), c, kNow);
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(out.status().message().find("reason_code"), absl::string_view::npos)
-      << out.status();
+  EXPECT_NE(out.status().message().find("reason_code"), absl::string_view::npos) << out.status();
 }
 
 TEST(ApplyCommandTest, MergeIntoItselfIsRefused) {
@@ -625,8 +600,7 @@ TEST(ApplyCommandTest, MergeIntoItselfIsRefused) {
       ApplyCommand(MakeEvent(S::kReported), Caller(R::kDistrictDispatcher), c, kNow);
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(out.status().message().find("merge_into"), absl::string_view::npos)
-      << out.status();
+  EXPECT_NE(out.status().message().find("merge_into"), absl::string_view::npos) << out.status();
 }
 
 TEST(ApplyCommandTest, MergeRecordsTheMasterEventAndClearsOwner) {
@@ -647,8 +621,7 @@ TEST(ApplyCommandTest, RejectRecordsRejectingDepartmentAndClearsOwner) {
   Event e = MakeEvent(S::kClaimed);
   e.rejected_by = {"dep_z"};
   Identity dept = Caller(R::kDepartmentOperator);
-  absl::StatusOr<TransitionOutcome> out =
-      ApplyCommand(e, dept, FullCommand(A::kReject), kNow);
+  absl::StatusOr<TransitionOutcome> out = ApplyCommand(e, dept, FullCommand(A::kReject), kNow);
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_EQ(out->event.state, S::kRejected);
   EXPECT_EQ(out->event.rejected_by, (std::vector<std::string>{"dep_z", kDept}));
@@ -681,14 +654,14 @@ TEST(ApplyCommandTest, RedispatchAfterRejectAssignsTheNewDepartment) {
 // the next department.
 TEST(ApplyCommandTest, RejectWithdrawsPendingRequestsOfTheRejectingDepartment) {
   Event e = MakeEvent(S::kClaimed);
-  absl::StatusOr<TransitionOutcome> requested = ApplyCommand(
-      e, Caller(R::kDepartmentOperator), FullCommand(A::kRequestExtension), kNow);
+  absl::StatusOr<TransitionOutcome> requested =
+      ApplyCommand(e, Caller(R::kDepartmentOperator), FullCommand(A::kRequestExtension), kNow);
   ASSERT_TRUE(requested.ok()) << requested.status();
   requested = ApplyCommand(requested->event, Caller(R::kDepartmentOperator),
                            FullCommand(A::kRequestSuspension), kNow);
   ASSERT_TRUE(requested.ok()) << requested.status();
-  absl::StatusOr<TransitionOutcome> rejected = ApplyCommand(
-      requested->event, Caller(R::kDepartmentOperator), FullCommand(A::kReject), kNow);
+  absl::StatusOr<TransitionOutcome> rejected =
+      ApplyCommand(requested->event, Caller(R::kDepartmentOperator), FullCommand(A::kReject), kNow);
   ASSERT_TRUE(rejected.ok()) << rejected.status();
   EXPECT_FALSE(rejected->event.extension_pending);
   EXPECT_FALSE(rejected->event.suspension_pending);
@@ -709,8 +682,8 @@ TEST(ApplyCommandTest, VerifyFailSendsBackToSameDepartmentAndCountsRework) {
   EXPECT_EQ(NextWorkQueue(out->event), WorkQueue::kDepartment);
 
   // The same department takes it up again; another may not.
-  absl::StatusOr<TransitionOutcome> claimed = ApplyCommand(
-      out->event, Caller(R::kDepartmentOperator), FullCommand(A::kClaim), kNow);
+  absl::StatusOr<TransitionOutcome> claimed =
+      ApplyCommand(out->event, Caller(R::kDepartmentOperator), FullCommand(A::kClaim), kNow);
   ASSERT_TRUE(claimed.ok()) << claimed.status();
   EXPECT_EQ(claimed->event.state, S::kClaimed);
   Identity other = Caller(R::kDepartmentOperator);
@@ -744,8 +717,8 @@ TEST(ApplyCommandTest, SecondExtensionRequestWhilePendingIsRefused) {
 TEST(ApplyCommandTest, SecondSuspensionRequestWhilePendingIsRefused) {
   Event e = MakeEvent(S::kClaimed);
   e.suspension_pending = true;
-  absl::StatusOr<TransitionOutcome> out = ApplyCommand(
-      e, Caller(R::kDepartmentOperator), FullCommand(A::kRequestSuspension), kNow);
+  absl::StatusOr<TransitionOutcome> out =
+      ApplyCommand(e, Caller(R::kDepartmentOperator), FullCommand(A::kRequestSuspension), kNow);
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(out.status().code(), absl::StatusCode::kFailedPrecondition);
 }
@@ -756,13 +729,12 @@ TEST(ApplyCommandTest, ApproveExtensionWithoutRequestIsRefused) {
                    FullCommand(A::kApproveExtension), kNow);
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(out.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_NE(out.status().message().find("'claimed'"), absl::string_view::npos)
-      << out.status();
+  EXPECT_NE(out.status().message().find("'claimed'"), absl::string_view::npos) << out.status();
 }
 
 TEST(ApplyCommandTest, EveryDecisionWithoutAPendingRequestIsRefused) {
-  for (EventAction a : {A::kApproveExtension, A::kDenyExtension, A::kApproveSuspension,
-                        A::kDenySuspension}) {
+  for (EventAction a :
+       {A::kApproveExtension, A::kDenyExtension, A::kApproveSuspension, A::kDenySuspension}) {
     for (EventState s : {S::kClaimed, S::kInProgress}) {
       SCOPED_TRACE(Describe(s, a));
       Event e = MakeEvent(s);
@@ -805,8 +777,8 @@ TEST(ApplyCommandTest, ExtensionRequestThenApprovalCountsOneExtension) {
 
 TEST(ApplyCommandTest, ApproveSuspensionStopsInSuspendedThenResumeGoesToInProgress) {
   Identity dept = Caller(R::kDepartmentOperator);
-  absl::StatusOr<TransitionOutcome> req = ApplyCommand(
-      MakeEvent(S::kInProgress), dept, FullCommand(A::kRequestSuspension), kNow);
+  absl::StatusOr<TransitionOutcome> req =
+      ApplyCommand(MakeEvent(S::kInProgress), dept, FullCommand(A::kRequestSuspension), kNow);
   ASSERT_TRUE(req.ok()) << req.status();
   EXPECT_EQ(req->event.state, S::kInProgress);
   EXPECT_TRUE(req->event.suspension_pending);
@@ -838,16 +810,16 @@ TEST(ApplyCommandTest, ApproveSuspensionStopsInSuspendedThenResumeGoesToInProgre
 TEST(ApplyCommandTest, DenySuspensionKeepsTheState) {
   Event e = MakeEvent(S::kClaimed);
   e.suspension_pending = true;
-  absl::StatusOr<TransitionOutcome> out = ApplyCommand(
-      e, Caller(R::kDistrictDispatcher), FullCommand(A::kDenySuspension), kNow);
+  absl::StatusOr<TransitionOutcome> out =
+      ApplyCommand(e, Caller(R::kDistrictDispatcher), FullCommand(A::kDenySuspension), kNow);
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_EQ(out->event.state, S::kClaimed);
   EXPECT_FALSE(out->event.suspension_pending);
 }
 
 TEST(ApplyCommandTest, CancelClearsOwner) {
-  for (EventState s : {S::kReported, S::kAccepted, S::kDispatched, S::kClaimed,
-                       S::kInProgress, S::kRejected, S::kRework, S::kSuspended}) {
+  for (EventState s : {S::kReported, S::kAccepted, S::kDispatched, S::kClaimed, S::kInProgress,
+                       S::kRejected, S::kRework, S::kSuspended}) {
     SCOPED_TRACE(StateName(s));
     Event e = MakeEvent(s);
     e.extension_pending = true;
@@ -871,11 +843,9 @@ TEST(ApplyCommandTest, ReporterMayCancelOnlyBeforeTheDepartmentClaims) {
     EXPECT_TRUE(ApplyCommand(MakeEvent(s), reporter, FullCommand(A::kCancel), kNow).ok())
         << StateName(s);
   }
-  for (EventState s : {S::kClaimed, S::kInProgress, S::kRejected, S::kRework,
-                       S::kSuspended}) {
-    EXPECT_EQ(
-        ApplyCommand(MakeEvent(s), reporter, FullCommand(A::kCancel), kNow).status().code(),
-        absl::StatusCode::kPermissionDenied)
+  for (EventState s : {S::kClaimed, S::kInProgress, S::kRejected, S::kRework, S::kSuspended}) {
+    EXPECT_EQ(ApplyCommand(MakeEvent(s), reporter, FullCommand(A::kCancel), kNow).status().code(),
+              absl::StatusCode::kPermissionDenied)
         << StateName(s);
   }
 }
@@ -938,14 +908,14 @@ TEST(ApplyCommandTest, HappyPathFromReportedToEvaluated) {
 
 TEST(WorkQueueTest, NextWorkQueueForEveryState) {
   const std::vector<std::pair<EventState, WorkQueue>> want = {
-      {S::kUnspecified, WorkQueue::kNone},  {S::kReported, WorkQueue::kRouter},
-      {S::kAccepted, WorkQueue::kNone},     {S::kDispatched, WorkQueue::kDepartment},
-      {S::kClaimed, WorkQueue::kNone},      {S::kInProgress, WorkQueue::kNone},
-      {S::kResolved, WorkQueue::kNone},     {S::kVerified, WorkQueue::kNone},
-      {S::kClosed, WorkQueue::kNone},       {S::kEvaluated, WorkQueue::kNone},
-      {S::kNotAccepted, WorkQueue::kNone},  {S::kSelfResolved, WorkQueue::kNone},
-      {S::kRejected, WorkQueue::kRouter},   {S::kRework, WorkQueue::kDepartment},
-      {S::kSuspended, WorkQueue::kNone},    {S::kCancelled, WorkQueue::kNone},
+      {S::kUnspecified, WorkQueue::kNone}, {S::kReported, WorkQueue::kRouter},
+      {S::kAccepted, WorkQueue::kNone},    {S::kDispatched, WorkQueue::kDepartment},
+      {S::kClaimed, WorkQueue::kNone},     {S::kInProgress, WorkQueue::kNone},
+      {S::kResolved, WorkQueue::kNone},    {S::kVerified, WorkQueue::kNone},
+      {S::kClosed, WorkQueue::kNone},      {S::kEvaluated, WorkQueue::kNone},
+      {S::kNotAccepted, WorkQueue::kNone}, {S::kSelfResolved, WorkQueue::kNone},
+      {S::kRejected, WorkQueue::kRouter},  {S::kRework, WorkQueue::kDepartment},
+      {S::kSuspended, WorkQueue::kNone},   {S::kCancelled, WorkQueue::kNone},
       {S::kMerged, WorkQueue::kNone},
   };
   ASSERT_EQ(want.size(), static_cast<size_t>(kMaxEventState + 1));
@@ -955,8 +925,8 @@ TEST(WorkQueueTest, NextWorkQueueForEveryState) {
 }
 
 TEST(WorkQueueTest, HoldingDepartmentForEveryState) {
-  const std::set<EventState> held = {S::kDispatched, S::kClaimed, S::kInProgress,
-                                     S::kRework, S::kSuspended};
+  const std::set<EventState> held = {S::kDispatched, S::kClaimed, S::kInProgress, S::kRework,
+                                     S::kSuspended};
   for (int s = 0; s <= kMaxEventState; ++s) {
     EventState state = static_cast<EventState>(s);
     EXPECT_EQ(HoldingDepartment(MakeEvent(state)), held.contains(state) ? kDept : "")

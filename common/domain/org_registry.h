@@ -70,8 +70,8 @@ class OrgRegistry {
   OrgStore* store_;
   absl::Mutex refresh_mu_;  // one Refresh at a time
   mutable absl::Mutex mu_;
-  absl::flat_hash_map<std::string, std::pair<std::shared_ptr<const District>, int64_t>>
-      districts_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, std::pair<std::shared_ptr<const District>, int64_t>> districts_
+      ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, std::string> area_to_district_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, std::string> department_to_district_ ABSL_GUARDED_BY(mu_);
 };

@@ -8,18 +8,15 @@
 namespace zhiwang {
 namespace {
 
-absl::Status Invalid(absl::string_view field, absl::string_view id,
-                     absl::string_view why) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(field, " '", id, "': ", why));
+absl::Status Invalid(absl::string_view field, absl::string_view id, absl::string_view why) {
+  return absl::InvalidArgumentError(absl::StrCat(field, " '", id, "': ", why));
 }
 
 // District ids are event-id prefixes and key hash tags: digits and letters only.
 bool IsSafeId(absl::string_view id) {
   if (id.empty() || id.size() > 32) return false;
   return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-           c == '_';
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
   });
 }
 
@@ -89,9 +86,9 @@ absl::StatusOr<std::shared_ptr<const District>> District::Create(DistrictOrg org
     }
     for (const std::string& dep : r.department_ids) {
       if (!d->departments_.contains(dep)) {
-        return Invalid("routing_rules.department_ids", dep,
-                       absl::StrCat("is not a department (rule for category '",
-                                    r.category_code, "')"));
+        return Invalid(
+            "routing_rules.department_ids", dep,
+            absl::StrCat("is not a department (rule for category '", r.category_code, "')"));
       }
     }
     if (!d->rules_.emplace(r.category_code, i).second) {
@@ -117,8 +114,8 @@ const DepartmentInfo* District::FindDepartment(absl::string_view id) const {
   return it == departments_.end() ? nullptr : &org_.departments[it->second];
 }
 
-std::optional<std::string> District::Route(
-    absl::string_view category, const std::vector<std::string>& excluded) const {
+std::optional<std::string> District::Route(absl::string_view category,
+                                           const std::vector<std::string>& excluded) const {
   auto it = rules_.find(category);
   if (it == rules_.end()) return std::nullopt;
   for (const std::string& dep : org_.routing_rules[it->second].department_ids) {

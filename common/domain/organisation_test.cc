@@ -20,9 +20,8 @@ DistrictOrg SmallDistrict() {
   org.id = "440304";
   org.name = "Futian";
   org.streets = {{"st1", "Shatou"}, {"st2", "Huafu"}};
-  org.communities = {{"c1", "Community 1", "st1"},
-                     {"c2", "Community 2", "st1"},
-                     {"c3", "Community 3", "st2"}};
+  org.communities = {
+      {"c1", "Community 1", "st1"}, {"c2", "Community 2", "st1"}, {"c3", "Community 3", "st2"}};
   org.grids = {{"g1", "Grid 1", "c1"},
                {"g2", "Grid 2", "c1"},
                {"g3", "Grid 3", "c2"},
@@ -56,8 +55,7 @@ TEST(DistrictCreateTest, ValidSmallDistrictIndexesGridsCategoriesAndDepartments)
     const char* community;
   };
   for (const WantGrid& w : std::vector<WantGrid>{
-           {"g1", "st1", "c1"}, {"g2", "st1", "c1"}, {"g3", "st1", "c2"},
-           {"g4", "st2", "c3"}}) {
+           {"g1", "st1", "c1"}, {"g2", "st1", "c1"}, {"g3", "st1", "c2"}, {"g4", "st2", "c3"}}) {
     SCOPED_TRACE(w.grid);
     std::optional<GridPlace> place = d->FindGrid(w.grid);
     ASSERT_TRUE(place.has_value());
@@ -108,23 +106,45 @@ TEST(DistrictCreateTest, EachBrokenInputIsRefusedNamingTheField) {
       {"district id with space", [](DistrictOrg& o) { o.id = "440 304"; }, "district.id"},
       {"district id over 32 chars", [](DistrictOrg& o) { o.id = std::string(33, 'd'); },
        "district.id"},
-      {"empty street id", [](DistrictOrg& o) { o.streets.push_back({"", "x"}); },
+      {"empty street id",
+       [](DistrictOrg& o) {
+         o.streets.push_back({"", "x"});
+       },
        "streets.id"},
-      {"duplicate street id", [](DistrictOrg& o) { o.streets.push_back({"st1", "x"}); },
+      {"duplicate street id",
+       [](DistrictOrg& o) {
+         o.streets.push_back({"st1", "x"});
+       },
        "streets.id"},
       {"empty community id",
-       [](DistrictOrg& o) { o.communities.push_back({"", "x", "st1"}); }, "communities.id"},
+       [](DistrictOrg& o) {
+         o.communities.push_back({"", "x", "st1"});
+       },
+       "communities.id"},
       {"community with unknown street",
-       [](DistrictOrg& o) { o.communities.push_back({"c9", "x", "st9"}); },
+       [](DistrictOrg& o) {
+         o.communities.push_back({"c9", "x", "st9"});
+       },
        "communities.street_id"},
       {"duplicate community id",
-       [](DistrictOrg& o) { o.communities.push_back({"c1", "x", "st2"}); },
+       [](DistrictOrg& o) {
+         o.communities.push_back({"c1", "x", "st2"});
+       },
        "communities.id"},
-      {"empty grid id", [](DistrictOrg& o) { o.grids.push_back({"", "x", "c1"}); },
+      {"empty grid id",
+       [](DistrictOrg& o) {
+         o.grids.push_back({"", "x", "c1"});
+       },
        "grids.id"},
       {"grid with unknown community",
-       [](DistrictOrg& o) { o.grids.push_back({"g9", "x", "c9"}); }, "grids.community_id"},
-      {"duplicate grid id", [](DistrictOrg& o) { o.grids.push_back({"g1", "x", "c3"}); },
+       [](DistrictOrg& o) {
+         o.grids.push_back({"g9", "x", "c9"});
+       },
+       "grids.community_id"},
+      {"duplicate grid id",
+       [](DistrictOrg& o) {
+         o.grids.push_back({"g1", "x", "c3"});
+       },
        "grids.id"},
       {"empty department id",
        [](DistrictOrg& o) {
@@ -152,7 +172,9 @@ TEST(DistrictCreateTest, EachBrokenInputIsRefusedNamingTheField) {
        },
        "departments.id"},
       {"empty category code",
-       [](DistrictOrg& o) { o.categories.push_back({"", "x", "y", Urgency::kNormal}); },
+       [](DistrictOrg& o) {
+         o.categories.push_back({"", "x", "y", Urgency::kNormal});
+       },
        "categories.code"},
       {"category without urgency",
        [](DistrictOrg& o) {
@@ -165,13 +187,19 @@ TEST(DistrictCreateTest, EachBrokenInputIsRefusedNamingTheField) {
        },
        "categories.code"},
       {"routing rule with unknown category",
-       [](DistrictOrg& o) { o.routing_rules.push_back({"no_such", {"water"}}); },
+       [](DistrictOrg& o) {
+         o.routing_rules.push_back({"no_such", {"water"}});
+       },
        "routing_rules.category_code"},
       {"routing rule with unknown department",
-       [](DistrictOrg& o) { o.routing_rules.push_back({"unrouted", {"water", "nope"}}); },
+       [](DistrictOrg& o) {
+         o.routing_rules.push_back({"unrouted", {"water", "nope"}});
+       },
        "routing_rules.department_ids"},
       {"two rules for one category",
-       [](DistrictOrg& o) { o.routing_rules.push_back({"garbage", {"water"}}); },
+       [](DistrictOrg& o) {
+         o.routing_rules.push_back({"garbage", {"water"}});
+       },
        "routing_rules.category_code"},
   };
   for (const BrokenCase& c : cases) {
@@ -195,8 +223,8 @@ TEST(DistrictCreateTest, MessageNamesTheOffendingId) {
 }
 
 TEST(DistrictCreateTest, DistrictIdOfLettersDigitsAndUnderscoreUpTo32IsAccepted) {
-  for (const std::string& id : {std::string("440304"), std::string("Futian_2"),
-                                std::string(32, 'z')}) {
+  for (const std::string& id :
+       {std::string("440304"), std::string("Futian_2"), std::string(32, 'z')}) {
     DistrictOrg org = SmallDistrict();
     org.id = id;
     EXPECT_TRUE(District::Create(std::move(org)).ok()) << id;

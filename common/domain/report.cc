@@ -97,8 +97,7 @@ absl::Status ValidateReportShape(const ReportInput& in) {
       !s.ok()) {
     return s;
   }
-  if (absl::Status s =
-          CheckLength("description", in.description, kMaxDescriptionLength, true);
+  if (absl::Status s = CheckLength("description", in.description, kMaxDescriptionLength, true);
       !s.ok()) {
     return s;
   }
@@ -106,8 +105,7 @@ absl::Status ValidateReportShape(const ReportInput& in) {
       !s.ok()) {
     return s;
   }
-  if (absl::Status s =
-          CheckLength("reporter_phone", in.reporter_phone, kMaxPhoneLength, false);
+  if (absl::Status s = CheckLength("reporter_phone", in.reporter_phone, kMaxPhoneLength, false);
       !s.ok()) {
     return s;
   }
@@ -120,8 +118,8 @@ absl::Status ValidateReportShape(const ReportInput& in) {
 }
 
 absl::StatusOr<NewEvent> BuildReportedEvent(const ReportInput& in, const Identity& who,
-                                            const District& district,
-                                            std::string event_id, absl::Time now) {
+                                            const District& district, std::string event_id,
+                                            absl::Time now) {
   if (absl::Status s = ValidateReportShape(in); !s.ok()) return s;
   switch (who.role) {
     case Role::kGridWorker:
@@ -136,7 +134,8 @@ absl::StatusOr<NewEvent> BuildReportedEvent(const ReportInput& in, const Identit
   }
   const CategoryInfo* category = district.FindCategory(in.category_code);
   if (category == nullptr) {
-    return Invalid("category_code", absl::StrCat("'", in.category_code, "' is not a known category"));
+    return Invalid("category_code",
+                   absl::StrCat("'", in.category_code, "' is not a known category"));
   }
   std::optional<GridPlace> place = district.FindGrid(in.location.grid_id);
   if (!place) {
@@ -180,8 +179,8 @@ std::string MakeEventId(absl::string_view district_id, absl::Time now, uint64_t 
     suffix[i] = kAlphabet[random & 31];
     random >>= 5;
   }
-  return absl::StrCat(district_id, "-", absl::FormatTime("%Y%m%d", now, absl::UTCTimeZone()),
-                      "-", suffix);
+  return absl::StrCat(district_id, "-", absl::FormatTime("%Y%m%d", now, absl::UTCTimeZone()), "-",
+                      suffix);
 }
 
 Fingerprint& Fingerprint::Add(absl::string_view s) {

@@ -58,8 +58,8 @@ struct NewEvent {
   TimelineEntry entry;
 };
 absl::StatusOr<NewEvent> BuildReportedEvent(const ReportInput& in, const Identity& who,
-                                            const District& district,
-                                            std::string event_id, absl::Time now);
+                                            const District& district, std::string event_id,
+                                            absl::Time now);
 
 // "<district>-<yyyymmdd>-<10 chars of Crockford base32>", e.g.
 // "440304-20261127-7K3F9Q2ABC". Unique with overwhelming probability for distinct

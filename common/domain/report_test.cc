@@ -78,35 +78,25 @@ std::vector<InvalidCase> InvalidCases() {
          in.client_request_id = std::string(kMaxClientRequestIdLength + 1, 'x');
        },
        "client_request_id"},
-      {"client_request_id with space",
-       [](ReportInput& in) { in.client_request_id = "req 1"; }, "client_request_id"},
+      {"client_request_id with space", [](ReportInput& in) { in.client_request_id = "req 1"; },
+       "client_request_id"},
       {"client_request_id with control char",
        [](ReportInput& in) { in.client_request_id = "req\n1"; }, "client_request_id"},
       {"empty category", [](ReportInput& in) { in.category_code = ""; }, "category_code"},
-      {"urgency 7", [](ReportInput& in) { in.urgency = static_cast<Urgency>(7); },
-       "urgency"},
-      {"urgency -1", [](ReportInput& in) { in.urgency = static_cast<Urgency>(-1); },
-       "urgency"},
+      {"urgency 7", [](ReportInput& in) { in.urgency = static_cast<Urgency>(7); }, "urgency"},
+      {"urgency -1", [](ReportInput& in) { in.urgency = static_cast<Urgency>(-1); }, "urgency"},
       {"source 6", [](ReportInput& in) { in.source = static_cast<Source>(6); }, "source"},
       {"lat 91", [](ReportInput& in) { in.location.latitude = 91; }, "location.latitude"},
-      {"lat -90.5", [](ReportInput& in) { in.location.latitude = -90.5; },
-       "location.latitude"},
+      {"lat -90.5", [](ReportInput& in) { in.location.latitude = -90.5; }, "location.latitude"},
       {"NaN lat",
-       [](ReportInput& in) {
-         in.location.latitude = std::numeric_limits<double>::quiet_NaN();
-       },
+       [](ReportInput& in) { in.location.latitude = std::numeric_limits<double>::quiet_NaN(); },
        "location.latitude"},
       {"infinite lat",
-       [](ReportInput& in) {
-         in.location.latitude = std::numeric_limits<double>::infinity();
-       },
+       [](ReportInput& in) { in.location.latitude = std::numeric_limits<double>::infinity(); },
        "location.latitude"},
-      {"lon -181", [](ReportInput& in) { in.location.longitude = -181; },
-       "location.longitude"},
+      {"lon -181", [](ReportInput& in) { in.location.longitude = -181; }, "location.longitude"},
       {"NaN lon",
-       [](ReportInput& in) {
-         in.location.longitude = std::numeric_limits<double>::quiet_NaN();
-       },
+       [](ReportInput& in) { in.location.longitude = std::numeric_limits<double>::quiet_NaN(); },
        "location.longitude"},
       {"0/0 location",
        [](ReportInput& in) {
@@ -128,8 +118,7 @@ std::vector<InvalidCase> InvalidCases() {
       {"phone over limit",
        [](ReportInput& in) { in.reporter_phone = std::string(kMaxPhoneLength + 1, '1'); },
        "reporter_phone"},
-      {"bad phone chars", [](ReportInput& in) { in.reporter_phone = "138abc"; },
-       "reporter_phone"},
+      {"bad phone chars", [](ReportInput& in) { in.reporter_phone = "138abc"; }, "reporter_phone"},
       {"too many attachments",
        [](ReportInput& in) {
          in.attachments.clear();
@@ -291,9 +280,8 @@ TEST(BuildReportedEventTest, LeaderMayNotReport) {
 
 TEST(BuildReportedEventTest, OnlyReportingRolesMayReport) {
   std::shared_ptr<const District> d = TestDistrict();
-  const std::set<Role> may = {Role::kGridWorker, Role::kCommunityStaff,
-                              Role::kStreetDispatcher, Role::kDistrictDispatcher,
-                              Role::kDepartmentSystem};
+  const std::set<Role> may = {Role::kGridWorker, Role::kCommunityStaff, Role::kStreetDispatcher,
+                              Role::kDistrictDispatcher, Role::kDepartmentSystem};
   for (int r = 0; r <= kMaxRole; ++r) {
     Role role = static_cast<Role>(r);
     SCOPED_TRACE(RoleName(role));
@@ -393,8 +381,7 @@ constexpr absl::string_view kCrockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 TEST(MakeEventIdTest, HasDistrictPrefixUtcDateAndTenCrockfordChars) {
   // 2026-11-27 23:30 UTC is already 2026-11-28 in Beijing: the date must be UTC.
-  absl::Time t = absl::FromCivil(absl::CivilSecond(2026, 11, 27, 23, 30, 0),
-                                 absl::UTCTimeZone());
+  absl::Time t = absl::FromCivil(absl::CivilSecond(2026, 11, 27, 23, 30, 0), absl::UTCTimeZone());
   std::string id = MakeEventId("440304", t, 0x123456789ABCDEFULL);
   ASSERT_EQ(id.size(), std::string("440304-20261127-").size() + 10) << id;
   EXPECT_EQ(id.substr(0, 16), "440304-20261127-") << id;
@@ -471,8 +458,7 @@ TEST(FingerprintOfTest, AnySingleFieldChangeChangesTheFingerprint) {
       // Moving text across a field boundary must not collide.
       {"description/name boundary",
        [](ReportInput& in) {
-         in.reporter_name = in.description.substr(in.description.size() - 1) +
-                            in.reporter_name;
+         in.reporter_name = in.description.substr(in.description.size() - 1) + in.reporter_name;
          in.description.pop_back();
        }},
       {"empty grid", [](ReportInput& in) { in.location.grid_id.clear(); }},
@@ -495,8 +481,7 @@ TEST(FingerprintOfTest, AnySingleFieldChangeChangesTheFingerprint) {
 }
 
 TEST(FingerprintTest, LengthPrefixSeparatesConcatenations) {
-  EXPECT_NE(Fingerprint().Add("ab").Add("c").value(),
-            Fingerprint().Add("a").Add("bc").value());
+  EXPECT_NE(Fingerprint().Add("ab").Add("c").value(), Fingerprint().Add("a").Add("bc").value());
   EXPECT_NE(Fingerprint().Add("").value(), Fingerprint().value());
   EXPECT_EQ(Fingerprint().Add(int64_t{5}).value(), Fingerprint().Add(int64_t{5}).value());
 }

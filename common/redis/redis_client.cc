@@ -5,8 +5,8 @@
 #include <sys/time.h>
 
 #include <algorithm>
-#include <atomic>
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <deque>
@@ -40,23 +40,18 @@ timeval PositiveTimeval(absl::Duration d) {
 absl::StatusOr<ContextPtr> OpenContext(const RedisOptions& options) {
   const timeval connect_tv = PositiveTimeval(options.connect_timeout);
   ContextPtr ctx(options.unix_socket.empty()
-                     ? redisConnectWithTimeout(options.host.c_str(),
-                                               options.port, connect_tv)
-                     : redisConnectUnixWithTimeout(options.unix_socket.c_str(),
-                                                   connect_tv));
+                     ? redisConnectWithTimeout(options.host.c_str(), options.port, connect_tv)
+                     : redisConnectUnixWithTimeout(options.unix_socket.c_str(), connect_tv));
   const std::string where = options.unix_socket.empty()
                                 ? absl::StrCat(options.host, ":", options.port)
                                 : options.unix_socket;
   if (ctx == nullptr) {
-    return absl::UnavailableError(
-        absl::StrCat("redis ", where, ": cannot allocate context"));
+    return absl::UnavailableError(absl::StrCat("redis ", where, ": cannot allocate context"));
   }
   if (ctx->err != 0) {
-    return absl::UnavailableError(
-        absl::StrCat("redis ", where, ": ", ctx->errstr));
+    return absl::UnavailableError(absl::StrCat("redis ", where, ": ", ctx->errstr));
   }
-  if (redisSetTimeout(ctx.get(), PositiveTimeval(options.command_timeout)) !=
-      REDIS_OK) {
+  if (redisSetTimeout(ctx.get(), PositiveTimeval(options.command_timeout)) != REDIS_OK) {
     return absl::UnavailableError(
         absl::StrCat("redis ", where, ": cannot set timeout: ", ctx->errstr));
   }
@@ -120,8 +115,7 @@ class Sha1 {
     std::string hex;
     hex.reserve(40);
     for (uint32_t word : h_) {
-      for (int shift = 28; shift >= 0; shift -= 4)
-        hex.push_back(kHex[(word >> shift) & 0xf]);
+      for (int shift = 28; shift >= 0; shift -= 4) hex.push_back(kHex[(word >> shift) & 0xf]);
     }
     return hex;
   }
@@ -135,8 +129,7 @@ class Sha1 {
       w[t] = (uint32_t{p[4 * t]} << 24) | (uint32_t{p[4 * t + 1]} << 16) |
              (uint32_t{p[4 * t + 2]} << 8) | uint32_t{p[4 * t + 3]};
     }
-    for (int t = 16; t < 80; ++t)
-      w[t] = Rotl(w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16], 1);
+    for (int t = 16; t < 80; ++t) w[t] = Rotl(w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16], 1);
     uint32_t a = h_[0], b = h_[1], c = h_[2], d = h_[3], e = h_[4];
     for (int t = 0; t < 80; ++t) {
       uint32_t f, k;
@@ -167,16 +160,14 @@ class Sha1 {
     h_[4] += e;
   }
 
-  std::array<uint32_t, 5> h_ = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476,
-                                0xc3d2e1f0};
+  std::array<uint32_t, 5> h_ = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0};
 };
 
 }  // namespace
 
 class RedisClient::Impl {
  public:
-  Impl(RedisOptions options, ContextPtr ctx)
-      : options_(std::move(options)), ctx_(std::move(ctx)) {}
+  Impl(RedisOptions options, ContextPtr ctx) : options_(std::move(options)), ctx_(std::move(ctx)) {}
 
   ~Impl() {
     {
@@ -199,8 +190,8 @@ class RedisClient::Impl {
     {
       absl::MutexLock lock(&mu_);
       if (!drained_) {
-        queue_.push_back(Pending{std::move(argv), std::move(done),
-                                 absl::Now() + options_.command_timeout});
+        queue_.push_back(
+            Pending{std::move(argv), std::move(done), absl::Now() + options_.command_timeout});
         queued_.store(queue_.size(), std::memory_order_release);
         cv_.Signal();
         return;
@@ -239,8 +230,7 @@ class RedisClient::Impl {
         case Action::kExpire:
           FailAll(work, absl::UnavailableError(absl::StrCat(
                             "redis unavailable for ",
-                            absl::FormatDuration(options_.command_timeout),
-                            ": ", last_error_)));
+                            absl::FormatDuration(options_.command_timeout), ": ", last_error_)));
           break;
         case Action::kConnect:
           TryConnect();
@@ -323,8 +313,7 @@ class RedisClient::Impl {
   void DropConnection(const std::string& reason) {
     last_error_ = reason;
     ctx_.reset();
-    next_attempt_ =
-        absl::InfinitePast();  // first reconnect attempt is immediate
+    next_attempt_ = absl::InfinitePast();  // first reconnect attempt is immediate
   }
 
   bool LooksAlive() {
@@ -354,8 +343,8 @@ class RedisClient::Impl {
       }
       // Only fails on allocation failure; the context then reports the error
       // below.
-      (void)redisAppendCommandArgv(ctx_.get(), static_cast<int>(ptrs.size()),
-                                   ptrs.data(), lens.data());
+      (void)redisAppendCommandArgv(ctx_.get(), static_cast<int>(ptrs.size()), ptrs.data(),
+                                   lens.data());
     }
     // Replies arrive in the order the commands were written; callbacks run as
     // each one is read so a slow tail does not delay the head of the batch.
@@ -368,9 +357,8 @@ class RedisClient::Impl {
       }
       void* raw = nullptr;
       if (redisGetReply(ctx_.get(), &raw) != REDIS_OK || raw == nullptr) {
-        const std::string reason =
-            absl::StrCat("redis connection lost: ",
-                         ctx_->errstr[0] != '\0' ? ctx_->errstr : "no reply");
+        const std::string reason = absl::StrCat(
+            "redis connection lost: ", ctx_->errstr[0] != '\0' ? ctx_->errstr : "no reply");
         DropConnection(reason);
         p.done(absl::UnavailableError(reason));
         FailAll(work, absl::UnavailableError(reason));
@@ -404,8 +392,7 @@ class RedisClient::Impl {
   std::thread::id io_thread_id_ ABSL_GUARDED_BY(mu_);
 };
 
-absl::StatusOr<std::unique_ptr<RedisClient>> RedisClient::Connect(
-    const RedisOptions& options) {
+absl::StatusOr<std::unique_ptr<RedisClient>> RedisClient::Connect(const RedisOptions& options) {
   std::vector<std::unique_ptr<Impl>> impls;
   for (int i = 0; i < std::max(1, options.connections); ++i) {
     absl::StatusOr<ContextPtr> ctx = OpenContext(options);
@@ -416,8 +403,7 @@ absl::StatusOr<std::unique_ptr<RedisClient>> RedisClient::Connect(
   return std::unique_ptr<RedisClient>(new RedisClient(std::move(impls)));
 }
 
-RedisClient::RedisClient(std::vector<std::unique_ptr<Impl>> impls)
-    : impls_(std::move(impls)) {}
+RedisClient::RedisClient(std::vector<std::unique_ptr<Impl>> impls) : impls_(std::move(impls)) {}
 
 RedisClient::~RedisClient() = default;
 
@@ -449,8 +435,8 @@ absl::StatusOr<RedisReply> RedisClient::Call(std::vector<std::string> argv) {
 }
 
 void RedisClient::RunScript(const std::string& source, const std::string& sha1,
-                            std::vector<std::string> keys,
-                            std::vector<std::string> args, Callback done) {
+                            std::vector<std::string> keys, std::vector<std::string> args,
+                            Callback done) {
   auto argv = std::make_shared<std::vector<std::string>>();
   argv->reserve(3 + keys.size() + args.size());
   argv->push_back("EVALSHA");
@@ -459,8 +445,8 @@ void RedisClient::RunScript(const std::string& source, const std::string& sha1,
   for (std::string& k : keys) argv->push_back(std::move(k));
   for (std::string& a : args) argv->push_back(std::move(a));
   Impl* impl = NextImpl();
-  impl->Send(argv, [impl, argv, source = &source, done = std::move(done)](
-                       absl::StatusOr<RedisReply> reply) mutable {
+  impl->Send(argv, [impl, argv, source = &source,
+                    done = std::move(done)](absl::StatusOr<RedisReply> reply) mutable {
     if (reply.ok() && reply->is_error() && absl::StartsWith(reply->str, "NOSCRIPT")) {
       // Redis lost its script cache (e.g. a restart): EVAL loads it again. Runs on the
       // I/O thread, so the Impl is alive; during destruction this is cancelled like any
@@ -483,8 +469,6 @@ bool RedisReply::is_transient_error() const {
   return false;
 }
 
-std::string RedisClient::ScriptSha1(const std::string& source) {
-  return Sha1().HexDigest(source);
-}
+std::string RedisClient::ScriptSha1(const std::string& source) { return Sha1().HexDigest(source); }
 
 }  // namespace zhiwang::redis

@@ -45,8 +45,8 @@ namespace zhiwang::redis {
 struct RedisReply {
   enum class Type { kNil, kString, kInteger, kArray, kStatus, kError };
   Type type = Type::kNil;
-  std::string str;        // kString, kStatus, kError
-  long long integer = 0;  // kInteger
+  std::string str;                   // kString, kStatus, kError
+  long long integer = 0;             // kInteger
   std::vector<RedisReply> elements;  // kArray
 
   bool is_nil() const { return type == Type::kNil; }
@@ -91,9 +91,8 @@ class RedisClient {
   // answers NOSCRIPT, e.g. after a restart. An empty `sha1` is computed from `source`.
   // `done` as for Send().
   // `source` must stay alive until `done` has run (scripts are static strings).
-  void RunScript(const std::string& source, const std::string& sha1,
-                 std::vector<std::string> keys, std::vector<std::string> args,
-                 Callback done);
+  void RunScript(const std::string& source, const std::string& sha1, std::vector<std::string> keys,
+                 std::vector<std::string> args, Callback done);
 
   // SHA-1 of a script's source, as Redis computes it for EVALSHA (hex, lower case).
   static std::string ScriptSha1(const std::string& source);

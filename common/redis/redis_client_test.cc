@@ -27,14 +27,13 @@ RedisOptions OptionsFor(const RedisServer& server) {
   return options;
 }
 
-absl::StatusOr<RedisReply> RunScriptAndWait(RedisClient& client,
-                                            const std::string& source,
+absl::StatusOr<RedisReply> RunScriptAndWait(RedisClient& client, const std::string& source,
                                             std::vector<std::string> keys,
                                             std::vector<std::string> args) {
   absl::Notification done;
   absl::StatusOr<RedisReply> result;
-  client.RunScript(source, RedisClient::ScriptSha1(source), std::move(keys),
-                   std::move(args), [&](absl::StatusOr<RedisReply> reply) {
+  client.RunScript(source, RedisClient::ScriptSha1(source), std::move(keys), std::move(args),
+                   [&](absl::StatusOr<RedisReply> reply) {
                      result = std::move(reply);
                      done.Notify();
                    });
@@ -147,16 +146,15 @@ TEST_F(RedisClientTest, ConcurrentSendersGetTheirOwnRepliesInOrder) {
     threads.emplace_back([&, t] {
       const std::string key = absl::StrCat("list:", t);
       for (int i = 0; i < kPerThread; ++i) {
-        client_->Send({"RPUSH", key, absl::StrCat(i)},
-                      [&, t](absl::StatusOr<RedisReply> reply) {
-                        if (!reply.ok() || reply->type != Type::kInteger) {
-                          failures.fetch_add(1);
-                        } else {
-                          absl::MutexLock lock(&mu);
-                          seen[t].push_back(reply->integer);
-                        }
-                        remaining.DecrementCount();
-                      });
+        client_->Send({"RPUSH", key, absl::StrCat(i)}, [&, t](absl::StatusOr<RedisReply> reply) {
+          if (!reply.ok() || reply->type != Type::kInteger) {
+            failures.fetch_add(1);
+          } else {
+            absl::MutexLock lock(&mu);
+            seen[t].push_back(reply->integer);
+          }
+          remaining.DecrementCount();
+        });
       }
     });
   }
@@ -165,8 +163,7 @@ TEST_F(RedisClientTest, ConcurrentSendersGetTheirOwnRepliesInOrder) {
 
   EXPECT_EQ(failures.load(), 0);
   for (int t = 0; t < kThreads; ++t) {
-    ASSERT_EQ(seen[t].size(), static_cast<size_t>(kPerThread))
-        << "thread " << t;
+    ASSERT_EQ(seen[t].size(), static_cast<size_t>(kPerThread)) << "thread " << t;
     for (int i = 0; i < kPerThread; ++i) {
       ASSERT_EQ(seen[t][i], i + 1) << "thread " << t << " reply " << i;
     }
@@ -188,8 +185,7 @@ TEST_F(RedisClientTest, RunScriptLoadsTheScriptWhenRedisDoesNotHaveIt) {
   ASSERT_EQ(first->type, Type::kInteger) << first->str;
   EXPECT_EQ(first->integer, 5);
 
-  auto exists =
-      client_->Call({"SCRIPT", "EXISTS", RedisClient::ScriptSha1(script)});
+  auto exists = client_->Call({"SCRIPT", "EXISTS", RedisClient::ScriptSha1(script)});
   ASSERT_TRUE(exists.ok()) << exists.status();
   ASSERT_EQ(exists->elements.size(), 1u);
   EXPECT_EQ(exists->elements[0].integer, 1);
@@ -205,20 +201,16 @@ TEST_F(RedisClientTest, RunScriptLoadsTheScriptWhenRedisDoesNotHaveIt) {
 }
 
 TEST_F(RedisClientTest, RunScriptDeliversScriptErrors) {
-  auto reply = RunScriptAndWait(
-      *client_, "return redis.error_reply('BAD thing')", {}, {});
+  auto reply = RunScriptAndWait(*client_, "return redis.error_reply('BAD thing')", {}, {});
   ASSERT_TRUE(reply.ok()) << reply.status();
   EXPECT_TRUE(reply->is_error());
   EXPECT_EQ(reply->str, "BAD thing");
 }
 
 TEST(ScriptSha1Test, MatchesKnownVectors) {
-  EXPECT_EQ(RedisClient::ScriptSha1(""),
-            "da39a3ee5e6b4b0d3255bfef95601890afd80709");
-  EXPECT_EQ(RedisClient::ScriptSha1("abc"),
-            "a9993e364706816aba3e25717850c26c9cd0d89d");
-  EXPECT_EQ(RedisClient::ScriptSha1(
-                "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+  EXPECT_EQ(RedisClient::ScriptSha1(""), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+  EXPECT_EQ(RedisClient::ScriptSha1("abc"), "a9993e364706816aba3e25717850c26c9cd0d89d");
+  EXPECT_EQ(RedisClient::ScriptSha1("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
             "84983e441c3bd26ebaae4aa1f95129e5e54670f1");
   EXPECT_EQ(RedisClient::ScriptSha1(std::string(1000000, 'a')),
             "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
@@ -227,13 +219,11 @@ TEST(ScriptSha1Test, MatchesKnownVectors) {
 TEST_F(RedisClientTest, ScriptSha1MatchesScriptLoad) {
   // Lengths around the 55/56/64-byte padding boundaries and beyond one block.
   for (int pad = 0; pad < 140; ++pad) {
-    const std::string script =
-        absl::StrCat("return 1 --", std::string(pad, 'x'));
+    const std::string script = absl::StrCat("return 1 --", std::string(pad, 'x'));
     auto loaded = client_->Call({"SCRIPT", "LOAD", script});
     ASSERT_TRUE(loaded.ok()) << loaded.status();
     ASSERT_EQ(loaded->type, Type::kString) << loaded->str;
-    ASSERT_EQ(RedisClient::ScriptSha1(script), loaded->str)
-        << "length " << script.size();
+    ASSERT_EQ(RedisClient::ScriptSha1(script), loaded->str) << "length " << script.size();
   }
 }
 
@@ -268,15 +258,13 @@ TEST(RedisClientFailureTest, FailsFastWhileDownAndReconnectsAfterRestart) {
 
   ASSERT_TRUE((*server)->Kill().ok());
   // Both a lone Call and a burst fail with UNAVAILABLE once the timeout passes.
-  EXPECT_EQ((*client)->Call({"GET", "k"}).status().code(),
-            absl::StatusCode::kUnavailable);
+  EXPECT_EQ((*client)->Call({"GET", "k"}).status().code(), absl::StatusCode::kUnavailable);
   constexpr int kBurst = 20;
   absl::BlockingCounter remaining(kBurst);
   std::atomic<int> unavailable{0};
   for (int i = 0; i < kBurst; ++i) {
     (*client)->Send({"GET", "k"}, [&](absl::StatusOr<RedisReply> reply) {
-      if (reply.status().code() == absl::StatusCode::kUnavailable)
-        unavailable.fetch_add(1);
+      if (reply.status().code() == absl::StatusCode::kUnavailable) unavailable.fetch_add(1);
       remaining.DecrementCount();
     });
   }
@@ -290,8 +278,7 @@ TEST(RedisClientFailureTest, FailsFastWhileDownAndReconnectsAfterRestart) {
   for (int attempt = 0; attempt < 20 && !get.ok(); ++attempt) {
     get = (*client)->Call({"GET", "k"});
     if (!get.ok()) {
-      EXPECT_EQ(get.status().code(), absl::StatusCode::kUnavailable)
-          << get.status();
+      EXPECT_EQ(get.status().code(), absl::StatusCode::kUnavailable) << get.status();
     }
   }
   ASSERT_TRUE(get.ok()) << get.status();
@@ -301,8 +288,7 @@ TEST(RedisClientFailureTest, FailsFastWhileDownAndReconnectsAfterRestart) {
   EXPECT_EQ(set->str, "OK");
 }
 
-TEST(RedisClientFailureTest,
-     IdleConnectionSurvivesARestartWithoutLosingACommand) {
+TEST(RedisClientFailureTest, IdleConnectionSurvivesARestartWithoutLosingACommand) {
   auto server = RedisServer::Start();
   ASSERT_TRUE(server.ok()) << server.status();
   auto client = RedisClient::Connect(OptionsFor(**server));
@@ -320,9 +306,8 @@ TEST(RedisClientFailureTest, DestructorCancelsPendingCommands) {
   auto server = RedisServer::Start();
   ASSERT_TRUE(server.ok()) << server.status();
   RedisOptions options = OptionsFor(**server);
-  options.command_timeout =
-      absl::Seconds(30);  // longer than the test: only the
-                          // destructor can complete them
+  options.command_timeout = absl::Seconds(30);  // longer than the test: only the
+                                                // destructor can complete them
   auto client = RedisClient::Connect(options);
   ASSERT_TRUE(client.ok()) << client.status();
   ASSERT_TRUE((*server)->Kill().ok());
@@ -333,8 +318,7 @@ TEST(RedisClientFailureTest, DestructorCancelsPendingCommands) {
   for (int i = 0; i < kPending; ++i) {
     (*client)->Send({"PING"}, [&](absl::StatusOr<RedisReply> reply) {
       calls.fetch_add(1);
-      if (reply.status().code() == absl::StatusCode::kCancelled)
-        cancelled.fetch_add(1);
+      if (reply.status().code() == absl::StatusCode::kCancelled) cancelled.fetch_add(1);
     });
   }
   client->reset();

@@ -44,14 +44,13 @@ absl::Status ReplyError(const RedisReply& r) {
 }
 
 absl::Status ReusedKey(const IdempotencyKey& key) {
-  return absl::AlreadyExistsError(
-      absl::StrCat("client_request_id '", key.request_id,
-                   "' was already used for a different request"));
+  return absl::AlreadyExistsError(absl::StrCat("client_request_id '", key.request_id,
+                                               "' was already used for a different request"));
 }
 
 // Interprets the common replies of create_event.lua and transition.lua.
-absl::StatusOr<WriteResult> WriteOutcome(absl::StatusOr<RedisReply> reply,
-                                         const Event& written, const IdempotencyKey& key) {
+absl::StatusOr<WriteResult> WriteOutcome(absl::StatusOr<RedisReply> reply, const Event& written,
+                                         const IdempotencyKey& key) {
   if (!reply.ok()) return reply.status();
   if (reply->is_error()) return ReplyError(*reply);
   if (reply->type != Type::kArray || reply->elements.empty()) {
@@ -68,7 +67,8 @@ absl::StatusOr<WriteResult> WriteOutcome(absl::StatusOr<RedisReply> reply,
   if (tag == "exists") {
     return absl::AlreadyExistsError(absl::StrCat("event ", written.id, " already exists"));
   }
-  if (tag == "missing") return absl::NotFoundError(absl::StrCat("event ", written.id, " not found"));
+  if (tag == "missing")
+    return absl::NotFoundError(absl::StrCat("event ", written.id, " not found"));
   if (tag == "conflict") {
     return absl::AbortedError(absl::StrCat("event ", written.id, " changed concurrently"));
   }
@@ -97,11 +97,10 @@ void RedisEventStore::Create(const NewEvent& created, const IdempotencyKey& key,
   const LuaScript& s = CreateEventScript();
   client_->RunScript(
       s.source, s.sha1,
-      {keys::Event(d, e.id), keys::Timeline(d, e.id),
-       keys::Request(d, key.subject, key.request_id), keys::ReporterIndex(d, e.reporter.subject),
-       keys::RouterQueue(d)},
-      {e.id, EncodeEvent(e), absl::StrCat(static_cast<int>(e.state)),
-       absl::StrCat(key.fingerprint), EncodeEntry(entry), absl::StrCat(Millis(e.created_at)),
+      {keys::Event(d, e.id), keys::Timeline(d, e.id), keys::Request(d, key.subject, key.request_id),
+       keys::ReporterIndex(d, e.reporter.subject), keys::RouterQueue(d)},
+      {e.id, EncodeEvent(e), absl::StrCat(static_cast<int>(e.state)), absl::StrCat(key.fingerprint),
+       EncodeEntry(entry), absl::StrCat(Millis(e.created_at)),
        absl::StrCat(kIdempotencyTtlSeconds)},
       [e, key, done = std::move(done)](absl::StatusOr<RedisReply> reply) {
         done(WriteOutcome(std::move(reply), e, key));
@@ -112,40 +111,38 @@ void RedisEventStore::Load(const std::string& event_id, const IdempotencyKey& ke
                            Done<LoadResult> done) {
   std::string d = DistrictOfEventId(event_id);
   const LuaScript& s = LoadEventScript();
-  client_->RunScript(
-      s.source, s.sha1,
-      {keys::Event(d, event_id), keys::Request(d, key.subject, key.request_id)}, {},
-      [key, done = std::move(done)](absl::StatusOr<RedisReply> reply) {
-        if (!reply.ok()) return done(reply.status());
-        if (reply->is_error()) return done(ReplyError(*reply));
-        if (reply->type != Type::kArray || reply->elements.size() != 2) {
-          return done(absl::InternalError("unexpected reply from load script"));
-        }
-        const auto& el = reply->elements;
-        LoadResult out;
-        if (el[0].type == Type::kString) {
-          absl::StatusOr<Event> e = DecodeEvent(el[0].str);
-          if (!e.ok()) return done(e.status());
-          out.event = *std::move(e);
-        }
-        if (el[1].type == Type::kString) {
-          size_t sep = el[1].str.find(':');
-          uint64_t f = 0;
-          if (sep == std::string::npos ||
-              !absl::SimpleAtoi(absl::string_view(el[1].str).substr(0, sep), &f) ||
-              f != key.fingerprint) {
-            return done(ReusedKey(key));
-          }
-          absl::StatusOr<Event> r = DecodeEvent(el[1].str.substr(sep + 1));
-          if (!r.ok()) return done(r.status());
-          out.replay = WriteResult{*std::move(r), true};
-        }
-        done(std::move(out));
-      });
+  client_->RunScript(s.source, s.sha1,
+                     {keys::Event(d, event_id), keys::Request(d, key.subject, key.request_id)}, {},
+                     [key, done = std::move(done)](absl::StatusOr<RedisReply> reply) {
+                       if (!reply.ok()) return done(reply.status());
+                       if (reply->is_error()) return done(ReplyError(*reply));
+                       if (reply->type != Type::kArray || reply->elements.size() != 2) {
+                         return done(absl::InternalError("unexpected reply from load script"));
+                       }
+                       const auto& el = reply->elements;
+                       LoadResult out;
+                       if (el[0].type == Type::kString) {
+                         absl::StatusOr<Event> e = DecodeEvent(el[0].str);
+                         if (!e.ok()) return done(e.status());
+                         out.event = *std::move(e);
+                       }
+                       if (el[1].type == Type::kString) {
+                         size_t sep = el[1].str.find(':');
+                         uint64_t f = 0;
+                         if (sep == std::string::npos ||
+                             !absl::SimpleAtoi(absl::string_view(el[1].str).substr(0, sep), &f) ||
+                             f != key.fingerprint) {
+                           return done(ReusedKey(key));
+                         }
+                         absl::StatusOr<Event> r = DecodeEvent(el[1].str.substr(sep + 1));
+                         if (!r.ok()) return done(r.status());
+                         out.replay = WriteResult{*std::move(r), true};
+                       }
+                       done(std::move(out));
+                     });
 }
 
-void RedisEventStore::CommitSteps(const Event& before,
-                                  const std::vector<TransitionOutcome>& steps,
+void RedisEventStore::CommitSteps(const Event& before, const std::vector<TransitionOutcome>& steps,
                                   const IdempotencyKey& key, Done<WriteResult> done) {
   if (steps.empty()) return done(absl::InvalidArgumentError("no steps to commit"));
   const Event& after = steps.back().event;
@@ -155,8 +152,8 @@ void RedisEventStore::CommitSteps(const Event& before,
   WorkQueue queue = NextWorkQueue(after);
   // Only an entry into a queue's state queues work: staying in a state (e.g. adding
   // progress) does not, but a dispatch to another department does.
-  bool enqueue = queue != WorkQueue::kNone &&
-                 (before.state != after.state || old_holder != new_holder);
+  bool enqueue =
+      queue != WorkQueue::kNone && (before.state != after.state || old_holder != new_holder);
   int maxlen = queue == WorkQueue::kDepartment ? kDepartmentQueueMaxLen : 0;
   std::string event_key = keys::Event(d, before.id);
   bool record = !key.request_id.empty();
@@ -169,13 +166,20 @@ void RedisEventStore::CommitSteps(const Event& before,
       !enqueue                          ? event_key
       : queue == WorkQueue::kDepartment ? keys::DepartmentQueue(d, after.department_id)
                                         : keys::RouterQueue(d)};
-  std::vector<std::string> args = {
-      before.id, absl::StrCat(before.version), absl::StrCat(static_cast<int>(before.state)),
-      absl::StrCat(after.version), absl::StrCat(static_cast<int>(after.state)),
-      EncodeEvent(after), record ? absl::StrCat(key.fingerprint) : "",
-      absl::StrCat(Millis(after.updated_at)), absl::StrCat(kIdempotencyTtlSeconds),
-      old_holder != new_holder ? "1" : "0", old_holder.empty() ? "0" : "1",
-      new_holder.empty() ? "0" : "1", enqueue ? "1" : "0", absl::StrCat(maxlen)};
+  std::vector<std::string> args = {before.id,
+                                   absl::StrCat(before.version),
+                                   absl::StrCat(static_cast<int>(before.state)),
+                                   absl::StrCat(after.version),
+                                   absl::StrCat(static_cast<int>(after.state)),
+                                   EncodeEvent(after),
+                                   record ? absl::StrCat(key.fingerprint) : "",
+                                   absl::StrCat(Millis(after.updated_at)),
+                                   absl::StrCat(kIdempotencyTtlSeconds),
+                                   old_holder != new_holder ? "1" : "0",
+                                   old_holder.empty() ? "0" : "1",
+                                   new_holder.empty() ? "0" : "1",
+                                   enqueue ? "1" : "0",
+                                   absl::StrCat(maxlen)};
   for (const TransitionOutcome& step : steps) {
     TimelineEntry entry = step.entry;
     entry.seq = step.event.version;
@@ -190,16 +194,15 @@ void RedisEventStore::CommitSteps(const Event& before,
 
 void RedisEventStore::Get(const std::string& event_id, Done<Event> done) {
   std::string d = DistrictOfEventId(event_id);
-  client_->Send({"HGET", keys::Event(d, event_id), "d"},
-                [event_id, done = std::move(done)](absl::StatusOr<RedisReply> reply) {
-                  if (!reply.ok()) return done(reply.status());
-                  if (reply->is_error()) return done(ReplyError(*reply));
-                  if (reply->is_nil()) {
-                    return done(absl::NotFoundError(
-                        absl::StrCat("event ", event_id, " not found")));
-                  }
-                  done(DecodeEvent(reply->str));
-                });
+  client_->Send({"HGET", keys::Event(d, event_id), "d"}, [event_id, done = std::move(done)](
+                                                             absl::StatusOr<RedisReply> reply) {
+    if (!reply.ok()) return done(reply.status());
+    if (reply->is_error()) return done(ReplyError(*reply));
+    if (reply->is_nil()) {
+      return done(absl::NotFoundError(absl::StrCat("event ", event_id, " not found")));
+    }
+    done(DecodeEvent(reply->str));
+  });
 }
 
 void RedisEventStore::GetTimeline(const std::string& event_id,
@@ -225,16 +228,14 @@ void RedisEventStore::GetTimeline(const std::string& event_id,
       });
 }
 
-void RedisEventStore::ListByReporter(const std::string& district_id,
-                                     const std::string& subject, const PageRequest& page,
-                                     Done<Page> done) {
-  ListIndex(district_id, keys::ReporterIndex(district_id, subject), true, page,
-            std::move(done));
+void RedisEventStore::ListByReporter(const std::string& district_id, const std::string& subject,
+                                     const PageRequest& page, Done<Page> done) {
+  ListIndex(district_id, keys::ReporterIndex(district_id, subject), true, page, std::move(done));
 }
 
 void RedisEventStore::ListByDepartment(const std::string& district_id,
-                                       const std::string& department_id,
-                                       const PageRequest& page, Done<Page> done) {
+                                       const std::string& department_id, const PageRequest& page,
+                                       Done<Page> done) {
   ListIndex(district_id, keys::DepartmentIndex(district_id, department_id), false, page,
             std::move(done));
 }
@@ -244,9 +245,8 @@ void RedisEventStore::ListByDepartment(const std::string& district_id,
 // at that score, skipping ids already returned. To bound the work, one page reads at
 // most limit + kTieSlack index entries; when more than kTieSlack ids share the cursor's
 // millisecond the next page moves past that millisecond.
-void RedisEventStore::ListIndex(const std::string& district_id,
-                                const std::string& index_key, bool newest_first,
-                                const PageRequest& page, Done<Page> done) {
+void RedisEventStore::ListIndex(const std::string& district_id, const std::string& index_key,
+                                bool newest_first, const PageRequest& page, Done<Page> done) {
   constexpr int kTieSlack = 64;
   Cursor cursor;
   bool has_cursor = !page.cursor.empty();
@@ -258,56 +258,55 @@ void RedisEventStore::ListIndex(const std::string& district_id,
   std::string to = newest_first ? "-inf" : "+inf";
   std::vector<std::string> cmd = {"ZRANGE", index_key, from, to, "BYSCORE"};
   if (newest_first) cmd.push_back("REV");
-  for (std::string a : {std::string("LIMIT"), std::string("0"),
-                        absl::StrCat(limit + 1 + (has_cursor ? kTieSlack : 0)),
-                        std::string("WITHSCORES")}) {
+  for (std::string a :
+       {std::string("LIMIT"), std::string("0"),
+        absl::StrCat(limit + 1 + (has_cursor ? kTieSlack : 0)), std::string("WITHSCORES")}) {
     cmd.push_back(std::move(a));
   }
   RedisClient* client = client_;
-  client_->Send(std::move(cmd), [=, done = std::move(done)](
-                                    absl::StatusOr<RedisReply> reply) mutable {
-    if (!reply.ok()) return done(reply.status());
-    if (reply->is_error()) return done(ReplyError(*reply));
-    std::vector<std::pair<std::string, int64_t>> ids;
-    const auto& el = reply->elements;
-    for (size_t i = 0; i + 1 < el.size(); i += 2) {
-      int64_t score = 0;
-      double as_double = 0;
-      if (!absl::SimpleAtod(el[i + 1].str, &as_double)) continue;
-      score = static_cast<int64_t>(as_double);
-      if (has_cursor && score == cursor.score) {
-        bool seen = newest_first ? el[i].str >= cursor.id : el[i].str <= cursor.id;
-        if (seen) continue;
-      }
-      ids.emplace_back(el[i].str, score);
-    }
-    bool more = static_cast<int>(ids.size()) > limit;
-    if (more) ids.resize(limit);
-    if (ids.empty()) return done(Page{});
-    auto gather = std::make_shared<std::vector<absl::StatusOr<RedisReply>>>(ids.size());
-    auto remaining = std::make_shared<std::atomic<size_t>>(ids.size());
-    auto shared_done = std::make_shared<Done<Page>>(std::move(done));
-    for (size_t i = 0; i < ids.size(); ++i) {
-      client->Send({"HGET", keys::Event(district_id, ids[i].first), "d"},
-                   [=](absl::StatusOr<RedisReply> r) {
-                     (*gather)[i] = std::move(r);
-                     if (remaining->fetch_sub(1) != 1) return;
-                     Page out;
-                     for (auto& g : *gather) {
-                       if (!g.ok()) return (*shared_done)(g.status());
-                       if (g->type != Type::kString) continue;  // removed meanwhile
-                       absl::StatusOr<Event> e = DecodeEvent(g->str);
-                       if (!e.ok()) return (*shared_done)(e.status());
-                       out.events.push_back(*std::move(e));
-                     }
-                     if (more) {
-                       out.next_cursor =
-                           absl::StrCat(ids.back().second, ":", ids.back().first);
-                     }
-                     (*shared_done)(std::move(out));
-                   });
-    }
-  });
+  client_->Send(
+      std::move(cmd), [=, done = std::move(done)](absl::StatusOr<RedisReply> reply) mutable {
+        if (!reply.ok()) return done(reply.status());
+        if (reply->is_error()) return done(ReplyError(*reply));
+        std::vector<std::pair<std::string, int64_t>> ids;
+        const auto& el = reply->elements;
+        for (size_t i = 0; i + 1 < el.size(); i += 2) {
+          int64_t score = 0;
+          double as_double = 0;
+          if (!absl::SimpleAtod(el[i + 1].str, &as_double)) continue;
+          score = static_cast<int64_t>(as_double);
+          if (has_cursor && score == cursor.score) {
+            bool seen = newest_first ? el[i].str >= cursor.id : el[i].str <= cursor.id;
+            if (seen) continue;
+          }
+          ids.emplace_back(el[i].str, score);
+        }
+        bool more = static_cast<int>(ids.size()) > limit;
+        if (more) ids.resize(limit);
+        if (ids.empty()) return done(Page{});
+        auto gather = std::make_shared<std::vector<absl::StatusOr<RedisReply>>>(ids.size());
+        auto remaining = std::make_shared<std::atomic<size_t>>(ids.size());
+        auto shared_done = std::make_shared<Done<Page>>(std::move(done));
+        for (size_t i = 0; i < ids.size(); ++i) {
+          client->Send({"HGET", keys::Event(district_id, ids[i].first), "d"},
+                       [=](absl::StatusOr<RedisReply> r) {
+                         (*gather)[i] = std::move(r);
+                         if (remaining->fetch_sub(1) != 1) return;
+                         Page out;
+                         for (auto& g : *gather) {
+                           if (!g.ok()) return (*shared_done)(g.status());
+                           if (g->type != Type::kString) continue;  // removed meanwhile
+                           absl::StatusOr<Event> e = DecodeEvent(g->str);
+                           if (!e.ok()) return (*shared_done)(e.status());
+                           out.events.push_back(*std::move(e));
+                         }
+                         if (more) {
+                           out.next_cursor = absl::StrCat(ids.back().second, ":", ids.back().first);
+                         }
+                         (*shared_done)(std::move(out));
+                       });
+        }
+      });
 }
 
 }  // namespace zhiwang::redis

@@ -18,24 +18,21 @@ class RedisEventStore final : public EventStore {
 
   explicit RedisEventStore(RedisClient* client) : client_(client) {}
 
-  void Create(const NewEvent& created, const IdempotencyKey& key,
-              Done<WriteResult> done) override;
-  void Load(const std::string& event_id, const IdempotencyKey& key,
-            Done<LoadResult> done) override;
+  void Create(const NewEvent& created, const IdempotencyKey& key, Done<WriteResult> done) override;
+  void Load(const std::string& event_id, const IdempotencyKey& key, Done<LoadResult> done) override;
   using EventStore::Commit;
   void CommitSteps(const Event& before, const std::vector<TransitionOutcome>& steps,
                    const IdempotencyKey& key, Done<WriteResult> done) override;
   void Get(const std::string& event_id, Done<Event> done) override;
-  void GetTimeline(const std::string& event_id,
-                   Done<std::vector<TimelineEntry>> done) override;
+  void GetTimeline(const std::string& event_id, Done<std::vector<TimelineEntry>> done) override;
   void ListByReporter(const std::string& district_id, const std::string& subject,
                       const PageRequest& page, Done<Page> done) override;
   void ListByDepartment(const std::string& district_id, const std::string& department_id,
                         const PageRequest& page, Done<Page> done) override;
 
  private:
-  void ListIndex(const std::string& district_id, const std::string& index_key,
-                 bool newest_first, const PageRequest& page, Done<Page> done);
+  void ListIndex(const std::string& district_id, const std::string& index_key, bool newest_first,
+                 const PageRequest& page, Done<Page> done);
   RedisClient* client_;
 };
 

@@ -126,14 +126,12 @@ TEST_P(RedisEventStoreTest, ConcurrentCommitsFromSameVersionExactlyOneWins) {
   std::vector<IdempotencyKey> keys;
   for (int i = 0; i < kWriters; ++i) {
     Identity who = W::Dispatcher(absl::StrCat("dispatcher-", i));
-    Command c = i % 2 == 0 ? Accept() : Cmd(EventAction::kNotAccept, [](Command& c) {
-      c.note = "duplicate";
-    });
+    Command c = i % 2 == 0 ? Accept()
+                           : Cmd(EventAction::kNotAccept, [](Command& c) { c.note = "duplicate"; });
     outcomes.push_back(Decide(reported, who, c, 10 + i));
     keys.push_back(ActKey(who, absl::StrCat("race-", i)));
   }
-  std::vector<absl::StatusOr<WriteResult>> results(kWriters,
-                                                   absl::UnknownError("not run"));
+  std::vector<absl::StatusOr<WriteResult>> results(kWriters, absl::UnknownError("not run"));
   std::latch start(kWriters);
   std::vector<std::thread> threads;
   for (int i = 0; i < kWriters; ++i) {
@@ -231,8 +229,7 @@ TEST_P(RedisEventStoreTest, WritesFeedTheRouterAndDepartmentQueues) {
   // Several steps in one write queue once, for the final state.
   TransitionOutcome accept = Decide(b, W::Dispatcher(), Accept(), 20);
   TransitionOutcome dispatch = Decide(accept.event, W::Dispatcher(), Dispatch(W::kUrban), 20);
-  ASSERT_TRUE(
-      s().CommitSteps(b, {accept, dispatch}, ActKey(W::Dispatcher(), "route-b")).ok());
+  ASSERT_TRUE(s().CommitSteps(b, {accept, dispatch}, ActKey(W::Dispatcher(), "route-b")).ok());
   EXPECT_EQ(Stream(urban), (Items{{a.id, "3"}, {b.id, "3"}}));
   EXPECT_EQ(Stream(router).size(), 3u);
 }

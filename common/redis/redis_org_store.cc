@@ -38,8 +38,7 @@ absl::StatusOr<int64_t> RedisOrgStore::Save(const DistrictOrg& org) {
                      [&promise](absl::StatusOr<RedisReply> r) { promise.set_value(std::move(r)); });
   absl::StatusOr<RedisReply> r = future.get();
   if (absl::Status s = Check(r); !s.ok()) return s;
-  absl::StatusOr<RedisReply> added =
-      client_->Call({"SADD", keys::OrganisationDistricts(), org.id});
+  absl::StatusOr<RedisReply> added = client_->Call({"SADD", keys::OrganisationDistricts(), org.id});
   if (absl::Status s = Check(added); !s.ok()) return s;
   return static_cast<int64_t>(r->integer);
 }

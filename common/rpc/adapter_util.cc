@@ -8,8 +8,7 @@ namespace zhiwang {
 
 absl::StatusOr<PageRequest> PageFromRequest(int page_size, const std::string& page_token) {
   if (page_size < 0 || page_size > kMaxPageSize) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("page_size: must be within 0..", kMaxPageSize));
+    return absl::InvalidArgumentError(absl::StrCat("page_size: must be within 0..", kMaxPageSize));
   }
   if (page_token.size() > 200) {
     return absl::InvalidArgumentError("page_token: is not a token this service issued");
@@ -26,11 +25,10 @@ absl::Status ValidateEventId(const std::string& event_id) {
   return absl::OkStatus();
 }
 
-grpc::ServerUnaryReactor* ActAndRespond(grpc::CallbackServerContext* ctx,
-                                        EventCommands* commands,
+grpc::ServerUnaryReactor* ActAndRespond(grpc::CallbackServerContext* ctx, EventCommands* commands,
                                         const std::string& event_id,
-                                        const std::string& client_request_id,
-                                        Command command, v1::EventResponse* resp) {
+                                        const std::string& client_request_id, Command command,
+                                        v1::EventResponse* resp) {
   return HandleUnary(ctx, [&](const Identity& who, Finish finish) {
     if (absl::Status s = ValidateEventId(event_id); !s.ok()) return finish(s);
     commands->Act(who, event_id, client_request_id, command,

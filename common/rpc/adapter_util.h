@@ -24,15 +24,13 @@ absl::StatusOr<PageRequest> PageFromRequest(int page_size, const std::string& pa
 absl::Status ValidateEventId(const std::string& event_id);
 
 // Runs commands->Act for the caller and answers with the resulting event.
-grpc::ServerUnaryReactor* ActAndRespond(grpc::CallbackServerContext* ctx,
-                                        EventCommands* commands,
+grpc::ServerUnaryReactor* ActAndRespond(grpc::CallbackServerContext* ctx, EventCommands* commands,
                                         const std::string& event_id,
-                                        const std::string& client_request_id,
-                                        Command command, v1::EventResponse* resp);
+                                        const std::string& client_request_id, Command command,
+                                        v1::EventResponse* resp);
 
 // Finishes the call at once with `status` (for requests refused before any work).
-grpc::ServerUnaryReactor* RejectUnary(grpc::CallbackServerContext* ctx,
-                                      const absl::Status& status);
+grpc::ServerUnaryReactor* RejectUnary(grpc::CallbackServerContext* ctx, const absl::Status& status);
 
 }  // namespace zhiwang
 

@@ -46,8 +46,7 @@ Attachment FromProto(const v1::Attachment& a) {
   return Attachment{a.uri(), a.content_type(), a.size_bytes(), a.sha256()};
 }
 
-std::vector<Attachment> FromProto(
-    const google::protobuf::RepeatedPtrField<v1::Attachment>& list) {
+std::vector<Attachment> FromProto(const google::protobuf::RepeatedPtrField<v1::Attachment>& list) {
   std::vector<Attachment> out;
   out.reserve(list.size());
   for (const v1::Attachment& a : list) out.push_back(FromProto(a));
@@ -96,8 +95,8 @@ Event FromProto(const v1::Event& p) {
   e.category_code = p.category_code();
   e.urgency = UrgencyFromProto(p.urgency());
   e.source = SourceFromProto(p.source());
-  e.location = Location{p.location().latitude(), p.location().longitude(),
-                        p.location().grid_id(), p.location().address()};
+  e.location = Location{p.location().latitude(), p.location().longitude(), p.location().grid_id(),
+                        p.location().address()};
   e.description = p.description();
   e.reporter = Reporter{p.reporter().subject(), RoleFromProto(p.reporter().role()),
                         p.reporter().name(), p.reporter().phone()};
@@ -140,9 +139,8 @@ TimelineEntry FromProto(const v1::TimelineEntry& p) {
   t.actor_department_id = p.actor_department_id();
   t.from_state = StateFromProto(p.from_state());
   t.to_state = StateFromProto(p.to_state());
-  t.action = p.action() >= 0 && p.action() <= kMaxEventAction
-                 ? static_cast<EventAction>(p.action())
-                 : EventAction::kUnspecified;
+  t.action = p.action() >= 0 && p.action() <= kMaxEventAction ? static_cast<EventAction>(p.action())
+                                                              : EventAction::kUnspecified;
   t.note = p.note();
   t.department_id = p.department_id();
   t.evidence = FromProto(p.evidence());
@@ -156,8 +154,8 @@ ReportInput FromProto(const v1::ReportEventRequest& r) {
   in.category_code = r.category_code();
   in.urgency = UrgencyFromProto(r.urgency());
   in.source = SourceFromProto(r.source());
-  in.location = Location{r.location().latitude(), r.location().longitude(),
-                         r.location().grid_id(), r.location().address()};
+  in.location = Location{r.location().latitude(), r.location().longitude(), r.location().grid_id(),
+                         r.location().address()};
   in.description = r.description();
   in.reporter_name = r.reporter_name();
   in.reporter_phone = r.reporter_phone();

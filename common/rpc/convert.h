@@ -22,8 +22,7 @@ absl::Time FromProto(const google::protobuf::Timestamp& t);
 
 v1::Attachment ToProto(const Attachment& a);
 Attachment FromProto(const v1::Attachment& a);
-std::vector<Attachment> FromProto(
-    const google::protobuf::RepeatedPtrField<v1::Attachment>& list);
+std::vector<Attachment> FromProto(const google::protobuf::RepeatedPtrField<v1::Attachment>& list);
 
 void ToProto(const Event& e, v1::Event* out);
 Event FromProto(const v1::Event& e);

@@ -26,12 +26,11 @@ bool Mentions(const absl::Status& s, absl::string_view what) {
 }
 
 Attachment Photo(int i) {
-  return Attachment{"s3://bucket/photo" + std::to_string(i) + ".jpg", "image/jpeg",
-                    1000 + i, std::string(64, static_cast<char>('a' + i))};
+  return Attachment{"s3://bucket/photo" + std::to_string(i) + ".jpg", "image/jpeg", 1000 + i,
+                    std::string(64, static_cast<char>('a' + i))};
 }
 
-void ExpectSameAttachments(const std::vector<Attachment>& a,
-                           const std::vector<Attachment>& b) {
+void ExpectSameAttachments(const std::vector<Attachment>& a, const std::vector<Attachment>& b) {
   ASSERT_EQ(a.size(), b.size());
   for (size_t i = 0; i < a.size(); ++i) {
     EXPECT_EQ(a[i].uri, b[i].uri) << i;

@@ -13,8 +13,8 @@ bool SafeToken(absl::string_view s, bool required) {
   if (s.empty()) return !required;
   if (s.size() > 64) return false;
   return std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-           c == '.' || c == '_' || c == '@' || c == '-';
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '.' ||
+           c == '_' || c == '@' || c == '-';
   });
 }
 
@@ -69,8 +69,8 @@ absl::StatusOr<Identity> IdentityFromMetadata(
 }
 
 std::string FormatDevIdentity(const Identity& who) {
-  return absl::StrCat("subject=", who.subject, ";role=", RoleName(who.role),
-                      ";area=", who.area, ";department=", who.department_id);
+  return absl::StrCat("subject=", who.subject, ";role=", RoleName(who.role), ";area=", who.area,
+                      ";department=", who.department_id);
 }
 
 }  // namespace zhiwang

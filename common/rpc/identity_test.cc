@@ -27,8 +27,8 @@ void ExpectSameIdentity(const Identity& a, const Identity& b) {
 }
 
 TEST(ParseDevIdentityTest, ParsesEveryField) {
-  absl::StatusOr<Identity> who = ParseDevIdentity(
-      "subject=worker-001;role=grid_worker;area=440304001001001;department=");
+  absl::StatusOr<Identity> who =
+      ParseDevIdentity("subject=worker-001;role=grid_worker;area=440304001001001;department=");
   ASSERT_TRUE(who.ok()) << who.status();
   EXPECT_EQ(who->subject, "worker-001");
   EXPECT_EQ(who->role, Role::kGridWorker);
@@ -131,9 +131,9 @@ TEST(ParseDevIdentityTest, BadCharactersInAreaOrDepartmentAreUnauthenticated) {
 }
 
 TEST(ParseDevIdentityTest, DepartmentRoleWithoutDepartmentIsUnauthenticated) {
-  for (const char* header : {"subject=op;role=department_operator",
-                             "subject=op;role=department_operator;department=",
-                             "subject=sys;role=department_system"}) {
+  for (const char* header :
+       {"subject=op;role=department_operator",
+        "subject=op;role=department_operator;department=", "subject=sys;role=department_system"}) {
     absl::StatusOr<Identity> who = ParseDevIdentity(header);
     ASSERT_FALSE(who.ok()) << header;
     EXPECT_EQ(who.status().code(), absl::StatusCode::kUnauthenticated) << header;

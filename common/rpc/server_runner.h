@@ -46,8 +46,7 @@ redis::RedisOptions RedisOptionsFromFlags();
 // Serves `services` on --listen until SIGTERM/SIGINT. `on_stop` (may be empty) runs after
 // the signal, before the server shuts down — stop background workers there.
 absl::Status Serve(const std::vector<grpc::Service*>& services,
-                   const std::function<void()>& on_stop,
-                   absl::Duration grace = absl::Seconds(10));
+                   const std::function<void()>& on_stop, absl::Duration grace = absl::Seconds(10));
 
 }  // namespace zhiwang
 

@@ -25,8 +25,7 @@ ServiceContext::ServiceContext(std::unique_ptr<redis::RedisClient> redis)
       commands_(&events_, &orgs_, &clock_, RandomBits) {}
 
 absl::StatusOr<std::unique_ptr<ServiceContext>> ServiceContext::Create(
-    const redis::RedisOptions& options, absl::Duration connect_for,
-    absl::Duration refresh_every) {
+    const redis::RedisOptions& options, absl::Duration connect_for, absl::Duration refresh_every) {
   absl::Time give_up = absl::Now() + connect_for;
   absl::StatusOr<std::unique_ptr<redis::RedisClient>> client;
   while (true) {

@@ -57,9 +57,7 @@ struct EventStoreContractParam {
 };
 
 // So gtest prints "Memory" rather than the bytes of the struct.
-inline void PrintTo(const EventStoreContractParam& param, std::ostream* os) {
-  *os << param.name;
-}
+inline void PrintTo(const EventStoreContractParam& param, std::ostream* os) { *os << param.name; }
 
 inline std::string EventStoreContractParamName(
     const ::testing::TestParamInfo<EventStoreContractParam>& info) {
@@ -106,33 +104,28 @@ class SyncStore {
   }
   absl::StatusOr<WriteResult> Commit(const Event& before, const TransitionOutcome& outcome,
                                      const IdempotencyKey& key) {
-    return Await<WriteResult>([&](Done<WriteResult> done) {
-      store_->Commit(before, outcome, key, std::move(done));
-    });
+    return Await<WriteResult>(
+        [&](Done<WriteResult> done) { store_->Commit(before, outcome, key, std::move(done)); });
   }
   absl::StatusOr<WriteResult> CommitSteps(const Event& before,
                                           const std::vector<TransitionOutcome>& steps,
                                           const IdempotencyKey& key) {
-    return Await<WriteResult>([&](Done<WriteResult> done) {
-      store_->CommitSteps(before, steps, key, std::move(done));
-    });
+    return Await<WriteResult>(
+        [&](Done<WriteResult> done) { store_->CommitSteps(before, steps, key, std::move(done)); });
   }
   absl::StatusOr<Event> Get(const std::string& id) {
     return Await<Event>([&](Done<Event> done) { store_->Get(id, std::move(done)); });
   }
   absl::StatusOr<std::vector<TimelineEntry>> Timeline(const std::string& id) {
-    return Await<std::vector<TimelineEntry>>([&](Done<std::vector<TimelineEntry>> done) {
-      store_->GetTimeline(id, std::move(done));
-    });
+    return Await<std::vector<TimelineEntry>>(
+        [&](Done<std::vector<TimelineEntry>> done) { store_->GetTimeline(id, std::move(done)); });
   }
   absl::StatusOr<Page> ByReporter(const std::string& district, const std::string& subject,
                                   const PageRequest& page) {
-    return Await<Page>([&](Done<Page> done) {
-      store_->ListByReporter(district, subject, page, std::move(done));
-    });
+    return Await<Page>(
+        [&](Done<Page> done) { store_->ListByReporter(district, subject, page, std::move(done)); });
   }
-  absl::StatusOr<Page> ByDepartment(const std::string& district,
-                                    const std::string& department,
+  absl::StatusOr<Page> ByDepartment(const std::string& district, const std::string& department,
                                     const PageRequest& page) {
     return Await<Page>([&](Done<Page> done) {
       store_->ListByDepartment(district, department, page, std::move(done));
@@ -262,13 +255,13 @@ struct ContractWorld {
     ReportInput in;
     in.client_request_id = absl::StrCat("report-", n);
     in.category_code = "garbage";
-    in.location = Location{22.5 + n * 0.001, 114.0, n % 2 == 0 ? "g1" : "g2",
-                           absl::StrCat("Road ", n)};
+    in.location =
+        Location{22.5 + n * 0.001, 114.0, n % 2 == 0 ? "g1" : "g2", absl::StrCat("Road ", n)};
     in.description = absl::StrCat("garbage pile ", n);
     in.reporter_name = "Li";
     in.reporter_phone = "+86 138-0000-0000";
-    in.attachments = {Attachment{absl::StrCat("https://files.example/", n, ".jpg"),
-                                 "image/jpeg", 1024 + n, ""}};
+    in.attachments = {
+        Attachment{absl::StrCat("https://files.example/", n, ".jpg"), "image/jpeg", 1024 + n, ""}};
     return in;
   }
 };
@@ -291,17 +284,15 @@ class EventStoreContractTest : public ::testing::TestWithParam<EventStoreContrac
 
   // Report number `n` by `who` at T(at): a new event with a distinct id.
   NewEvent MakeNew(int n, int at, const Identity& who = W::Worker()) {
-    absl::StatusOr<NewEvent> created =
-        BuildReportedEvent(W::Input(n), who, *district_,
-                           MakeEventId(W::kDistrict, W::T(at), RandomPart(n)), W::T(at));
+    absl::StatusOr<NewEvent> created = BuildReportedEvent(
+        W::Input(n), who, *district_, MakeEventId(W::kDistrict, W::T(at), RandomPart(n)), W::T(at));
     EXPECT_TRUE(created.ok()) << created.status();
     return created.ok() ? *std::move(created) : NewEvent{};
   }
   // Distinct for distinct n < 10007 and not monotonic in n, so id order is not time order.
   static uint64_t RandomPart(int n) { return (static_cast<uint64_t>(n) * 7919) % 10007 + 1000; }
   static IdempotencyKey CreateKey(int n, const Identity& who = W::Worker()) {
-    return IdempotencyKey{who.subject, absl::StrCat("report-", n),
-                          FingerprintOf(W::Input(n))};
+    return IdempotencyKey{who.subject, absl::StrCat("report-", n), FingerprintOf(W::Input(n))};
   }
   // A key for an action request; the fingerprint is derived from the request id.
   static IdempotencyKey ActKey(const Identity& who, const std::string& request_id,
@@ -319,8 +310,8 @@ class EventStoreContractTest : public ::testing::TestWithParam<EventStoreContrac
     return created.event;
   }
 
-  static TransitionOutcome Decide(const Event& current, const Identity& who,
-                                  const Command& command, int at) {
+  static TransitionOutcome Decide(const Event& current, const Identity& who, const Command& command,
+                                  int at) {
     absl::StatusOr<TransitionOutcome> out = ApplyCommand(current, who, command, W::T(at));
     EXPECT_TRUE(out.ok()) << out.status();
     return out.ok() ? *std::move(out) : TransitionOutcome{current, {}};
@@ -365,8 +356,8 @@ class EventStoreContractTest : public ::testing::TestWithParam<EventStoreContrac
 
   // accept, then dispatch to `department`, at T(at) and T(at + 1).
   Event Dispatched(const Event& reported, const std::string& department, int at) {
-    Event accepted = Move(reported, W::Dispatcher(), Accept(), at,
-                          absl::StrCat("accept-", reported.id));
+    Event accepted =
+        Move(reported, W::Dispatcher(), Accept(), at, absl::StrCat("accept-", reported.id));
     return Move(accepted, W::Dispatcher(), Dispatch(department), at + 1,
                 absl::StrCat("dispatch-", reported.id, "-", department));
   }
@@ -386,8 +377,8 @@ class EventStoreContractTest : public ::testing::TestWithParam<EventStoreContrac
   std::vector<Event> Department(const std::string& department, int limit = 100,
                                 std::vector<size_t>* sizes = nullptr) {
     return s().AllPages(
-        [&](const PageRequest& p) { return s().ByDepartment(W::kDistrict, department, p); },
-        limit, sizes);
+        [&](const PageRequest& p) { return s().ByDepartment(W::kDistrict, department, p); }, limit,
+        sizes);
   }
 
   std::shared_ptr<const District> district_;
@@ -505,8 +496,8 @@ TEST_P(EventStoreContractTest, LoadReturnsTheEventAndWhetherTheKeyWasUsed) {
       s().Load(reported.id, ActKey(W::Dispatcher(), "a-1", /*salt=*/7));
   EXPECT_TRUE(absl::IsAlreadyExists(misused.status())) << misused.status();
 
-  absl::StatusOr<LoadResult> unknown = s().Load(
-      MakeEventId(W::kDistrict, W::T(0), 999999), ActKey(W::Dispatcher(), "a-2"));
+  absl::StatusOr<LoadResult> unknown =
+      s().Load(MakeEventId(W::kDistrict, W::T(0), 999999), ActKey(W::Dispatcher(), "a-2"));
   ASSERT_TRUE(unknown.ok()) << unknown.status();
   EXPECT_FALSE(unknown->event.has_value());
   EXPECT_FALSE(unknown->replay.has_value());
@@ -555,8 +546,9 @@ TEST_P(EventStoreContractTest, CommitFromStaleVersionIsAbortedAndChangesNothing)
   Event accepted = Move(reported, W::Dispatcher(), Accept(), 1, "a-1");
 
   // A second writer decided on the version it read before the accept.
-  TransitionOutcome late = Decide(reported, W::Dispatcher("dispatcher-2"),
-                                  Cmd(EventAction::kNotAccept, [](Command& c) { c.note = "dup"; }), 2);
+  TransitionOutcome late =
+      Decide(reported, W::Dispatcher("dispatcher-2"),
+             Cmd(EventAction::kNotAccept, [](Command& c) { c.note = "dup"; }), 2);
   absl::StatusOr<WriteResult> r =
       s().Commit(reported, late, ActKey(W::Dispatcher("dispatcher-2"), "n-1"));
   EXPECT_TRUE(absl::IsAborted(r.status())) << r.status();
@@ -657,8 +649,7 @@ TEST_P(EventStoreContractTest, CommitStepsWritesConsecutiveTransitionsAsOne) {
 
   // From a stale version no step is written.
   TransitionOutcome claim = Decide(dispatch.event, W::Operator(W::kUrban), Claim(), 11);
-  TransitionOutcome progress =
-      Decide(claim.event, W::Operator(W::kUrban), Progress("on site"), 11);
+  TransitionOutcome progress = Decide(claim.event, W::Operator(W::kUrban), Progress("on site"), 11);
   absl::StatusOr<WriteResult> stale =
       s().CommitSteps(reported, {claim, progress}, ActKey(W::Operator(W::kUrban), "c-1"));
   EXPECT_TRUE(absl::IsAborted(stale.status())) << stale.status();
@@ -758,7 +749,8 @@ TEST_P(EventStoreContractTest, ListByReporterPagesThroughEqualCreationTimes) {
   EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()), created);
 }
 
-TEST_P(EventStoreContractTest, ListByReporterPagingSkipsNothingAndRepeatsNothingWhileReportsArrive) {
+TEST_P(EventStoreContractTest,
+       ListByReporterPagingSkipsNothingAndRepeatsNothingWhileReportsArrive) {
   std::vector<std::string> created;
   for (int n = 0; n < 15; ++n) created.push_back(Created(n, 100 + n).id);
   absl::StatusOr<Page> first = s().ByReporter(W::kDistrict, "worker-1", {10, ""});
@@ -766,8 +758,7 @@ TEST_P(EventStoreContractTest, ListByReporterPagingSkipsNothingAndRepeatsNothing
   ASSERT_EQ(first->events.size(), 10u);
   ASSERT_FALSE(first->next_cursor.empty());
   Created(99, 500);  // a new report, newest of all, arrives between the pages
-  absl::StatusOr<Page> second =
-      s().ByReporter(W::kDistrict, "worker-1", {10, first->next_cursor});
+  absl::StatusOr<Page> second = s().ByReporter(W::kDistrict, "worker-1", {10, first->next_cursor});
   ASSERT_TRUE(second.ok()) << second.status();
   std::vector<std::string> ids = IdsOf(first->events);
   for (const Event& e : second->events) ids.push_back(e.id);
@@ -783,8 +774,7 @@ TEST_P(EventStoreContractTest, ListByDepartmentPagingSkipsNothingWhileEventsLeav
   ASSERT_EQ(IdsOf(first->events), (std::vector<std::string>{held[0].id, held[1].id}));
   // The first event is rejected between the pages.
   Move(held[0], W::Operator(W::kUrban), Reject(), 100, "reject-0");
-  absl::StatusOr<Page> second =
-      s().ByDepartment(W::kDistrict, W::kUrban, {2, first->next_cursor});
+  absl::StatusOr<Page> second = s().ByDepartment(W::kDistrict, W::kUrban, {2, first->next_cursor});
   ASSERT_TRUE(second.ok()) << second.status();
   EXPECT_EQ(IdsOf(second->events), (std::vector<std::string>{held[2].id, held[3].id}));
 }

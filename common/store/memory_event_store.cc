@@ -14,9 +14,8 @@ std::string RequestKey(const IdempotencyKey& key, const std::string& district) {
 }
 
 absl::Status ReusedKey(const IdempotencyKey& key) {
-  return absl::AlreadyExistsError(
-      absl::StrCat("client_request_id '", key.request_id,
-                   "' was already used for a different request"));
+  return absl::AlreadyExistsError(absl::StrCat("client_request_id '", key.request_id,
+                                               "' was already used for a different request"));
 }
 
 // A listed event with its position in the list: ordered by (key, id), ascending or
@@ -27,10 +26,8 @@ struct Listed {
   Event event;
 };
 
-absl::StatusOr<Page> TakePage(std::vector<Listed> all, bool descending,
-                              const PageRequest& page) {
-  auto before = [descending](int64_t ka, const std::string& ia, int64_t kb,
-                             const std::string& ib) {
+absl::StatusOr<Page> TakePage(std::vector<Listed> all, bool descending, const PageRequest& page) {
+  auto before = [descending](int64_t ka, const std::string& ia, int64_t kb, const std::string& ib) {
     if (ka != kb) return descending ? ka > kb : ka < kb;
     return descending ? ia > ib : ia < ib;
   };
@@ -92,15 +89,14 @@ void MemoryEventStore::Create(const NewEvent& created, const IdempotencyKey& key
     } else if (*replay) {
       result = **replay;
     } else if (events_.contains(created.event.id)) {
-      result = absl::AlreadyExistsError(
-          absl::StrCat("event ", created.event.id, " already exists"));
+      result =
+          absl::AlreadyExistsError(absl::StrCat("event ", created.event.id, " already exists"));
     } else {
       Stored& s = events_[created.event.id];
       s.event = created.event;
       s.timeline.push_back(created.entry);
       s.timeline.back().seq = 1;
-      requests_[RequestKey(key, created.event.district_id)] = {key.fingerprint,
-                                                                 created.event};
+      requests_[RequestKey(key, created.event.district_id)] = {key.fingerprint, created.event};
       Enqueue(created.event);
       result = WriteResult{created.event, false};
     }
@@ -127,8 +123,7 @@ void MemoryEventStore::Load(const std::string& event_id, const IdempotencyKey& k
   done(std::move(result));
 }
 
-void MemoryEventStore::CommitSteps(const Event& before,
-                                   const std::vector<TransitionOutcome>& steps,
+void MemoryEventStore::CommitSteps(const Event& before, const std::vector<TransitionOutcome>& steps,
                                    const IdempotencyKey& key, Done<WriteResult> done) {
   absl::StatusOr<WriteResult> result;
   {
@@ -148,8 +143,7 @@ void MemoryEventStore::CommitSteps(const Event& before,
     } else if (it->second.event.version != before.version ||
                it->second.event.state != before.state) {
       result = absl::AbortedError(absl::StrCat("event ", before.id, " is at version ",
-                                               it->second.event.version, ", not ",
-                                               before.version));
+                                               it->second.event.version, ", not ", before.version));
     } else {
       Stored& s = it->second;
       const Event& after = steps.back().event;
@@ -160,8 +154,8 @@ void MemoryEventStore::CommitSteps(const Event& before,
         s.timeline.push_back(step.entry);
         s.timeline.back().seq = step.event.version;
       }
-      bool queue = before.state != after.state ||
-                   HoldingDepartment(before) != HoldingDepartment(after);
+      bool queue =
+          before.state != after.state || HoldingDepartment(before) != HoldingDepartment(after);
       s.event = after;
       if (remember) requests_[RequestKey(key, before.district_id)] = {key.fingerprint, after};
       if (queue) Enqueue(after);
@@ -200,9 +194,8 @@ void MemoryEventStore::GetTimeline(const std::string& event_id,
   done(std::move(result));
 }
 
-void MemoryEventStore::ListByReporter(const std::string& district_id,
-                                      const std::string& subject, const PageRequest& page,
-                                      Done<Page> done) {
+void MemoryEventStore::ListByReporter(const std::string& district_id, const std::string& subject,
+                                      const PageRequest& page, Done<Page> done) {
   std::vector<Listed> all;  // newest first: by creation time, then id, descending
   {
     absl::MutexLock lock(&mu_);
@@ -216,14 +209,14 @@ void MemoryEventStore::ListByReporter(const std::string& district_id,
 }
 
 void MemoryEventStore::ListByDepartment(const std::string& district_id,
-                                        const std::string& department_id,
-                                        const PageRequest& page, Done<Page> done) {
+                                        const std::string& department_id, const PageRequest& page,
+                                        Done<Page> done) {
   std::vector<Listed> held;  // oldest assignment first
   {
     absl::MutexLock lock(&mu_);
     for (const auto& [id, s] : events_) {
-      if (s.event.district_id == district_id &&
-          HoldingDepartment(s.event) == department_id && !department_id.empty()) {
+      if (s.event.district_id == district_id && HoldingDepartment(s.event) == department_id &&
+          !department_id.empty()) {
         held.push_back({s.assigned_seq, s.event});
       }
     }

@@ -20,16 +20,13 @@ class MemoryEventStore final : public EventStore {
   // "department:<id>".
   using QueuedItem = std::pair<std::string, std::string>;
 
-  void Create(const NewEvent& created, const IdempotencyKey& key,
-              Done<WriteResult> done) override;
-  void Load(const std::string& event_id, const IdempotencyKey& key,
-            Done<LoadResult> done) override;
+  void Create(const NewEvent& created, const IdempotencyKey& key, Done<WriteResult> done) override;
+  void Load(const std::string& event_id, const IdempotencyKey& key, Done<LoadResult> done) override;
   using EventStore::Commit;
   void CommitSteps(const Event& before, const std::vector<TransitionOutcome>& steps,
                    const IdempotencyKey& key, Done<WriteResult> done) override;
   void Get(const std::string& event_id, Done<Event> done) override;
-  void GetTimeline(const std::string& event_id,
-                   Done<std::vector<TimelineEntry>> done) override;
+  void GetTimeline(const std::string& event_id, Done<std::vector<TimelineEntry>> done) override;
   void ListByReporter(const std::string& district_id, const std::string& subject,
                       const PageRequest& page, Done<Page> done) override;
   void ListByDepartment(const std::string& district_id, const std::string& department_id,

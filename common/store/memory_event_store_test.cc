@@ -24,8 +24,7 @@ class MemoryHarness final : public EventStoreHarness {
 
 INSTANTIATE_TEST_SUITE_P(Memory, EventStoreContractTest,
                          ::testing::Values(EventStoreContractParam{
-                             "Memory",
-                             [] { return std::make_unique<MemoryHarness>(); }}),
+                             "Memory", [] { return std::make_unique<MemoryHarness>(); }}),
                          EventStoreContractParamName);
 
 // The work items each write queues, seen through MemoryEventStore::queued().
@@ -39,12 +38,10 @@ TEST_P(MemoryEventStoreQueueTest, CreateRejectAndDispatchQueueWorkItems) {
   Event e = Created(1, 0);
   EXPECT_EQ(memory().queued(), (std::vector<Q>{{"router", e.id}}));
   e = Dispatched(e, W::kUrban, 10);  // accept queues nothing, dispatch queues the department
-  EXPECT_EQ(memory().queued(),
-            (std::vector<Q>{{"router", e.id}, {"department:st1_urban", e.id}}));
+  EXPECT_EQ(memory().queued(), (std::vector<Q>{{"router", e.id}, {"department:st1_urban", e.id}}));
   e = Move(e, W::Operator(W::kUrban), Reject(), 20, "reject-1");
-  EXPECT_EQ(memory().queued(), (std::vector<Q>{{"router", e.id},
-                                               {"department:st1_urban", e.id},
-                                               {"router", e.id}}));
+  EXPECT_EQ(memory().queued(),
+            (std::vector<Q>{{"router", e.id}, {"department:st1_urban", e.id}, {"router", e.id}}));
   // Nothing is queued by refused or replayed writes.
   NewEvent again = MakeNew(1, 0);
   ASSERT_TRUE(s().Create(again, CreateKey(1)).ok());
@@ -53,8 +50,7 @@ TEST_P(MemoryEventStoreQueueTest, CreateRejectAndDispatchQueueWorkItems) {
 
 INSTANTIATE_TEST_SUITE_P(Memory, MemoryEventStoreQueueTest,
                          ::testing::Values(EventStoreContractParam{
-                             "Memory",
-                             [] { return std::make_unique<MemoryHarness>(); }}),
+                             "Memory", [] { return std::make_unique<MemoryHarness>(); }}),
                          EventStoreContractParamName);
 
 }  // namespace

@@ -31,9 +31,7 @@ constexpr auto kPollInterval = std::chrono::milliseconds(10);
 constexpr auto kTermGrace = std::chrono::seconds(5);
 constexpr int kPortAttempts = 5;
 
-std::string ErrnoText(const char* what) {
-  return absl::StrCat(what, ": ", std::strerror(errno));
-}
+std::string ErrnoText(const char* what) { return absl::StrCat(what, ": ", std::strerror(errno)); }
 
 // A loopback port that was free a moment ago. Another process may take it
 // before redis-server binds it; Start() then retries with a new port.
@@ -74,8 +72,7 @@ absl::StatusOr<std::string> FindRedisServer() {
     std::string candidate = dir + "/redis-server";
     if (access(candidate.c_str(), X_OK) == 0) return candidate;
   }
-  return absl::NotFoundError(
-      "redis-server not found on PATH, /usr/bin or /usr/sbin");
+  return absl::NotFoundError("redis-server not found on PATH, /usr/bin or /usr/sbin");
 }
 
 // Sends one inline command to 127.0.0.1:port and returns the first line of the
@@ -108,8 +105,8 @@ absl::StatusOr<std::string> RoundTrip(int port, const std::string& command) {
   while (line.find("\r\n") == std::string::npos) {
     ssize_t n = recv(fd, buf, sizeof(buf), 0);
     if (n <= 0) {
-      absl::Status status = absl::UnavailableError(n == 0 ? "connection closed"
-                                                          : ErrnoText("recv"));
+      absl::Status status =
+          absl::UnavailableError(n == 0 ? "connection closed" : ErrnoText("recv"));
       close(fd);
       return status;
     }
@@ -131,8 +128,8 @@ void KillAndReap(pid_t pid) {
 absl::StatusOr<std::unique_ptr<RedisServer>> RedisServer::Start() {
   std::unique_ptr<RedisServer> server(new RedisServer());
   const char* tmp = std::getenv("TMPDIR");
-  std::string pattern = absl::StrCat(
-      tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", "/zw-redis-XXXXXX");
+  std::string pattern =
+      absl::StrCat(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", "/zw-redis-XXXXXX");
   if (mkdtemp(pattern.data()) == nullptr) {
     return absl::InternalError(ErrnoText("mkdtemp"));
   }
@@ -232,21 +229,19 @@ absl::Status RedisServer::Launch() {
     int wstatus = 0;
     if (waitpid(pid_, &wstatus, WNOHANG) == pid_) {
       pid_ = -1;
-      return absl::UnavailableError(absl::StrCat(
-          "redis-server on port ", port_, " exited during start-up (status ",
-          wstatus, "); see ", dir_, "/redis.log"));
+      return absl::UnavailableError(absl::StrCat("redis-server on port ", port_,
+                                                 " exited during start-up (status ", wstatus,
+                                                 "); see ", dir_, "/redis.log"));
     }
     absl::StatusOr<std::string> answer = RoundTrip(port_, "PING");
     if (answer.ok() && *answer == "+PONG") return absl::OkStatus();
-    last_answer =
-        answer.ok() ? *answer : std::string(answer.status().message());
+    last_answer = answer.ok() ? *answer : std::string(answer.status().message());
     if (std::chrono::steady_clock::now() >= deadline) {
       KillAndReap(pid_);
       pid_ = -1;
-      return absl::DeadlineExceededError(
-          absl::StrCat("redis-server on port ", port_,
-                       " did not answer PING within 10s (last: ", last_answer,
-                       "); see ", dir_, "/redis.log"));
+      return absl::DeadlineExceededError(absl::StrCat(
+          "redis-server on port ", port_, " did not answer PING within 10s (last: ", last_answer,
+          "); see ", dir_, "/redis.log"));
     }
     std::this_thread::sleep_for(kPollInterval);
   }
@@ -261,8 +256,7 @@ absl::Status RedisServer::Restart() {
 }
 
 absl::Status RedisServer::Kill() {
-  if (pid_ <= 0)
-    return absl::FailedPreconditionError("redis-server is not running");
+  if (pid_ <= 0) return absl::FailedPreconditionError("redis-server is not running");
   KillAndReap(pid_);
   pid_ = -1;
   return absl::OkStatus();

@@ -7,25 +7,24 @@
 
 namespace zhiwang::dispatch {
 
-grpc::ServerUnaryReactor* DispatchService::ListAssignments(
-    grpc::CallbackServerContext* ctx, const v1::ListAssignmentsRequest* req,
-    v1::ListAssignmentsResponse* resp) {
+grpc::ServerUnaryReactor* DispatchService::ListAssignments(grpc::CallbackServerContext* ctx,
+                                                           const v1::ListAssignmentsRequest* req,
+                                                           v1::ListAssignmentsResponse* resp) {
   return HandleUnary(ctx, [=, this](const Identity& who, Finish finish) {
     absl::StatusOr<PageRequest> page = PageFromRequest(req->page_size(), req->page_token());
     if (!page.ok()) return finish(page.status());
-    std::string department = req->department_id().empty() ? who.department_id
-                                                           : req->department_id();
-    bool is_department = who.role == Role::kDepartmentOperator ||
-                         who.role == Role::kDepartmentSystem;
-    bool is_dispatcher = who.role == Role::kStreetDispatcher ||
-                         who.role == Role::kDistrictDispatcher;
+    std::string department =
+        req->department_id().empty() ? who.department_id : req->department_id();
+    bool is_department =
+        who.role == Role::kDepartmentOperator || who.role == Role::kDepartmentSystem;
+    bool is_dispatcher =
+        who.role == Role::kStreetDispatcher || who.role == Role::kDistrictDispatcher;
     if (department.empty()) {
       return finish(absl::InvalidArgumentError("department_id: is required"));
     }
     if (!(is_department && department == who.department_id) && !is_dispatcher) {
-      return finish(absl::PermissionDeniedError(
-          absl::StrCat("role '", RoleName(who.role), "' may not list department '",
-                       department, "'")));
+      return finish(absl::PermissionDeniedError(absl::StrCat(
+          "role '", RoleName(who.role), "' may not list department '", department, "'")));
     }
     // Departments: the district that has the department. Dispatchers: the district of
     // their area, which must have it.
@@ -49,8 +48,8 @@ grpc::ServerUnaryReactor* DispatchService::ClaimEvent(grpc::CallbackServerContex
                                                       v1::EventResponse* resp) {
   Command c;
   c.action = EventAction::kClaim;
-  return ActAndRespond(ctx, commands_, req->event_id(), req->client_request_id(),
-                       std::move(c), resp);
+  return ActAndRespond(ctx, commands_, req->event_id(), req->client_request_id(), std::move(c),
+                       resp);
 }
 
 grpc::ServerUnaryReactor* DispatchService::AddProgress(grpc::CallbackServerContext* ctx,
@@ -60,8 +59,8 @@ grpc::ServerUnaryReactor* DispatchService::AddProgress(grpc::CallbackServerConte
   c.action = EventAction::kAddProgress;
   c.note = req->note();
   c.evidence = FromProto(req->evidence());
-  return ActAndRespond(ctx, commands_, req->event_id(), req->client_request_id(),
-                       std::move(c), resp);
+  return ActAndRespond(ctx, commands_, req->event_id(), req->client_request_id(), std::move(c),
+                       resp);
 }
 
 grpc::ServerUnaryReactor* DispatchService::ResolveEvent(grpc::CallbackServerContext* ctx,
@@ -71,8 +70,8 @@ grpc::ServerUnaryReactor* DispatchService::ResolveEvent(grpc::CallbackServerCont
   c.action = EventAction::kResolve;
   c.note = req->note();
   c.evidence = FromProto(req->evidence());
-  return ActAndRespond(ctx, commands_, req->event_id(), req->client_request_id(),
-                       std::move(c), resp);
+  return ActAndRespond(ctx, commands_, req->event_id(), req->client_request_id(), std::move(c),
+                       resp);
 }
 
 grpc::ServerUnaryReactor* DispatchService::RejectEvent(grpc::CallbackServerContext* ctx,
@@ -82,8 +81,8 @@ grpc::ServerUnaryReactor* DispatchService::RejectEvent(grpc::CallbackServerConte
   c.action = EventAction::kReject;
   c.reason_code = req->reason_code();
   c.note = req->note();
-  return ActAndRespond(ctx, commands_, req->event_id(), req->client_request_id(),
-                       std::move(c), resp);
+  return ActAndRespond(ctx, commands_, req->event_id(), req->client_request_id(), std::move(c),
+                       resp);
 }
 
 grpc::ServerUnaryReactor* DispatchService::AssignEvent(grpc::CallbackServerContext* ctx,
@@ -93,8 +92,8 @@ grpc::ServerUnaryReactor* DispatchService::AssignEvent(grpc::CallbackServerConte
   c.action = EventAction::kDispatch;
   c.department_id = req->department_id();
   c.note = req->note();
-  return ActAndRespond(ctx, commands_, req->event_id(), req->client_request_id(),
-                       std::move(c), resp);
+  return ActAndRespond(ctx, commands_, req->event_id(), req->client_request_id(), std::move(c),
+                       resp);
 }
 
 grpc::ServerUnaryReactor* DispatchService::CloseEvent(grpc::CallbackServerContext* ctx,
@@ -103,8 +102,8 @@ grpc::ServerUnaryReactor* DispatchService::CloseEvent(grpc::CallbackServerContex
   Command c;
   c.action = EventAction::kClose;
   c.note = req->note();
-  return ActAndRespond(ctx, commands_, req->event_id(), req->client_request_id(),
-                       std::move(c), resp);
+  return ActAndRespond(ctx, commands_, req->event_id(), req->client_request_id(), std::move(c),
+                       resp);
 }
 
 }  // namespace zhiwang::dispatch

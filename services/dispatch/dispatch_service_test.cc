@@ -89,8 +89,7 @@ class DispatchServiceTest : public ::testing::Test {
     builder.RegisterService(&intake_);
     builder.RegisterService(&dispatch_);
     server_ = builder.BuildAndStart();
-    std::shared_ptr<grpc::Channel> channel =
-        server_->InProcessChannel(grpc::ChannelArguments());
+    std::shared_ptr<grpc::Channel> channel = server_->InProcessChannel(grpc::ChannelArguments());
     intake_stub_ = v1::IntakeService::NewStub(channel);
     dispatch_stub_ = v1::DispatchService::NewStub(channel);
   }
@@ -247,9 +246,8 @@ TEST_F(DispatchServiceTest, FullFlowFromReportToClose) {
   EXPECT_EQ(resp.event().state(), State(EventState::kClosed));
   EXPECT_EQ(resp.event().version(), 8);
   EXPECT_EQ(resp.event().updated_at().seconds(),
-            absl::ToUnixSeconds(kStart + absl::Seconds(2) + absl::Minutes(10) +
-                                absl::Minutes(30) + absl::Hours(1) + absl::Hours(2) +
-                                absl::Minutes(5)));
+            absl::ToUnixSeconds(kStart + absl::Seconds(2) + absl::Minutes(10) + absl::Minutes(30) +
+                                absl::Hours(1) + absl::Hours(2) + absl::Minutes(5)));
 
   // The whole story is on the timeline, in order.
   v1::GetEventRequest get;
@@ -263,11 +261,10 @@ TEST_F(DispatchServiceTest, FullFlowFromReportToClose) {
     actions.push_back(static_cast<EventAction>(t.action()));
     EXPECT_EQ(t.seq(), static_cast<int64_t>(actions.size()));
   }
-  EXPECT_EQ(actions, (std::vector<EventAction>{
-                         EventAction::kReport, EventAction::kAccept, EventAction::kDispatch,
-                         EventAction::kClaim, EventAction::kAddProgress,
-                         EventAction::kResolve, EventAction::kVerifyPass,
-                         EventAction::kClose}));
+  EXPECT_EQ(actions, (std::vector<EventAction>{EventAction::kReport, EventAction::kAccept,
+                                               EventAction::kDispatch, EventAction::kClaim,
+                                               EventAction::kAddProgress, EventAction::kResolve,
+                                               EventAction::kVerifyPass, EventAction::kClose}));
   ASSERT_EQ(got.timeline_size(), 8);
   EXPECT_EQ(got.timeline(1).actor_subject(), "router");
   EXPECT_EQ(got.timeline(2).department_id(), "dep_a");

@@ -13,8 +13,7 @@ int main(int argc, char** argv) {
     Log(LogLevel::kError, "cannot start", {{"error", ctx.status().ToString()}});
     return 1;
   }
-  dispatch::DispatchService service(&(*ctx)->commands(), &(*ctx)->events(),
-                                    &(*ctx)->orgs());
+  dispatch::DispatchService service(&(*ctx)->commands(), &(*ctx)->events(), &(*ctx)->orgs());
   absl::Status s = Serve({&service}, nullptr);
   if (!s.ok()) {
     Log(LogLevel::kError, "serve failed", {{"error", s.ToString()}});

@@ -67,8 +67,8 @@ grpc::ServerUnaryReactor* IntakeService::VerifyEvent(grpc::CallbackServerContext
   c.action = req->passed() ? EventAction::kVerifyPass : EventAction::kVerifyFail;
   c.note = req->note();
   c.evidence = FromProto(req->evidence());
-  return ActAndRespond(ctx, commands_, req->event_id(), req->client_request_id(),
-                       std::move(c), resp);
+  return ActAndRespond(ctx, commands_, req->event_id(), req->client_request_id(), std::move(c),
+                       resp);
 }
 
 grpc::ServerUnaryReactor* IntakeService::CancelEvent(grpc::CallbackServerContext* ctx,
@@ -80,19 +80,19 @@ grpc::ServerUnaryReactor* IntakeService::CancelEvent(grpc::CallbackServerContext
   if (c.note.empty()) {
     return RejectUnary(ctx, absl::InvalidArgumentError("reason: is required to cancel"));
   }
-  return ActAndRespond(ctx, commands_, req->event_id(), req->client_request_id(),
-                       std::move(c), resp);
+  return ActAndRespond(ctx, commands_, req->event_id(), req->client_request_id(), std::move(c),
+                       resp);
 }
 
-grpc::ServerUnaryReactor* IntakeService::SelfResolveEvent(
-    grpc::CallbackServerContext* ctx, const v1::SelfResolveEventRequest* req,
-    v1::EventResponse* resp) {
+grpc::ServerUnaryReactor* IntakeService::SelfResolveEvent(grpc::CallbackServerContext* ctx,
+                                                          const v1::SelfResolveEventRequest* req,
+                                                          v1::EventResponse* resp) {
   Command c;
   c.action = EventAction::kSelfResolve;
   c.note = req->note();
   c.evidence = FromProto(req->evidence());
-  return ActAndRespond(ctx, commands_, req->event_id(), req->client_request_id(),
-                       std::move(c), resp);
+  return ActAndRespond(ctx, commands_, req->event_id(), req->client_request_id(), std::move(c),
+                       resp);
 }
 
 }  // namespace zhiwang::intake

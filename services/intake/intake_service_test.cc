@@ -271,8 +271,8 @@ TEST_F(IntakeServiceTest, GetUnknownEventIsNotFound) {
 }
 
 TEST_F(IntakeServiceTest, GetMalformedEventIdIsInvalidArgument) {
-  for (const std::string& id : {std::string(""), std::string("no_dash_here"),
-                                "440304-" + std::string(80, 'X')}) {
+  for (const std::string& id :
+       {std::string(""), std::string("no_dash_here"), "440304-" + std::string(80, 'X')}) {
     v1::GetEventResponse resp;
     grpc::Status s = Get(id, false, &resp);
     EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << id;
@@ -382,8 +382,7 @@ TEST_F(IntakeServiceTest, SelfResolveWithEvidence) {
   req.add_evidence()->set_uri("s3://bucket/after.jpg");
   s = stub_->SelfResolveEvent(Context(&who).get(), req, &resp);
   ASSERT_TRUE(s.ok()) << s.error_message();
-  EXPECT_EQ(resp.event().state(),
-            v1::EventState(static_cast<int>(EventState::kSelfResolved)));
+  EXPECT_EQ(resp.event().state(), v1::EventState(static_cast<int>(EventState::kSelfResolved)));
 }
 
 TEST_F(IntakeServiceTest, VerifyBeforeResolutionIsFailedPrecondition) {

@@ -35,8 +35,8 @@ grpc::ServerUnaryReactor* AdminService::GetDistrict(grpc::CallbackServerContext*
     if (absl::Status s = RequireAdmin(who); !s.ok()) return finish(s);
     std::shared_ptr<const District> d = orgs_->Find(req->district_id());
     if (d == nullptr) {
-      return finish(absl::NotFoundError(
-          absl::StrCat("district '", req->district_id(), "' not found")));
+      return finish(
+          absl::NotFoundError(absl::StrCat("district '", req->district_id(), "' not found")));
     }
     ToProto(d->org(), resp->mutable_district());
     resp->set_version(orgs_->VersionOf(d->id()));

@@ -62,8 +62,7 @@ class AdminServiceTest : public ::testing::Test {
     return ctx;
   }
 
-  grpc::Status Load(const Identity& who, const DistrictOrg& org,
-                    v1::LoadDistrictResponse* resp) {
+  grpc::Status Load(const Identity& who, const DistrictOrg& org, v1::LoadDistrictResponse* resp) {
     v1::LoadDistrictRequest req;
     ToProto(org, req.mutable_district());
     return stub_->LoadDistrict(Context(who).get(), req, resp);

@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
   }
   // Blocking stream reads get their own connection so they never stall the pipeline.
   redis::RedisOptions reader_options = RedisOptionsFromFlags();
-  reader_options.command_timeout = absl::Seconds(10);
+  reader_options.command_timeout = absl::Seconds(3);
   reader_options.connections = 1;
   auto reader = redis::RedisClient::Connect(reader_options);
   if (!reader.ok()) {
@@ -36,8 +36,8 @@ int main(int argc, char** argv) {
   router::RouterWorker::Options options;
   options.consumer = absl::StrCat(host, "-", getpid());
   options.reclaim_after = absl::Milliseconds(absl::GetFlag(FLAGS_reclaim_after_ms));
-  router::RouterWorker worker(reader->get(), &(*ctx)->events(), &(*ctx)->orgs(),
-                              &(*ctx)->clock(), options);
+  router::RouterWorker worker(reader->get(), &(*ctx)->events(), &(*ctx)->orgs(), &(*ctx)->clock(),
+                              options);
   worker.Start();
   router::AdminService admin(&(*ctx)->orgs());
   absl::Status s = Serve({&admin}, [&worker] { worker.Stop(); });

@@ -69,12 +69,11 @@ class RouterWorker::RouteOperation : public std::enable_shared_from_this<RouteOp
     }
     if (steps.empty()) return Finish(true, "");
     auto self = shared_from_this();
-    w_->store_->CommitSteps(*event, steps, IdempotencyKey{},
-                            [self](absl::StatusOr<WriteResult> r) {
-                              if (r.ok()) return self->Finish(true, "");
-                              if (absl::IsAborted(r.status())) return self->Read();
-                              self->Finish(false, r.status().ToString());
-                            });
+    w_->store_->CommitSteps(*event, steps, IdempotencyKey{}, [self](absl::StatusOr<WriteResult> r) {
+      if (r.ok()) return self->Finish(true, "");
+      if (absl::IsAborted(r.status())) return self->Read();
+      self->Finish(false, r.status().ToString());
+    });
   }
 
   void Finish(bool ok, const std::string& why) {
@@ -93,13 +92,15 @@ class RouterWorker::RouteOperation : public std::enable_shared_from_this<RouteOp
   int attempts_ = 0;
 };
 
-RouterWorker::RouterWorker(redis::RedisClient* reader, EventStore* store,
-                           const OrgRegistry* orgs, const Clock* clock, Options options)
+RouterWorker::RouterWorker(redis::RedisClient* reader, EventStore* store, const OrgRegistry* orgs,
+                           const Clock* clock, Options options)
     : reader_(reader), store_(store), orgs_(orgs), clock_(clock), options_(std::move(options)) {}
 
 RouterWorker::~RouterWorker() { Stop(); }
 
-void RouterWorker::Start() { thread_ = std::thread([this] { Run(); }); }
+void RouterWorker::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
 
 void RouterWorker::Stop() {
   stop_ = true;
@@ -130,13 +131,17 @@ void RouterWorker::PollDistrict(const std::string& district_id, absl::Duration b
   // Idempotent: BUSYGROUP when the group exists. From "0" so entries written before the
   // first router started are routed too.
   (void)reader_->Call({"XGROUP", "CREATE", stream, kGroup, "0", "MKSTREAM"});
+  // Each call may wait for Redis up to its timeout; check for Stop() between them so a
+  // router stops promptly even while Redis is away.
+  if (stop_) return;
   Reclaim(district_id);
   // First our own pending entries (left by a failed attempt or a previous run under this
   // consumer name), then new ones.
   for (const char* from : {"0", ">"}) {
+    if (stop_) return;
     bool fresh = std::string(from) == ">";
-    std::vector<std::string> cmd = {"XREADGROUP", "GROUP", kGroup, options_.consumer,
-                                    "COUNT", absl::StrCat(options_.batch)};
+    std::vector<std::string> cmd = {"XREADGROUP",      "GROUP", kGroup,
+                                    options_.consumer, "COUNT", absl::StrCat(options_.batch)};
     if (fresh) {
       cmd.push_back("BLOCK");
       cmd.push_back(absl::StrCat(std::max<int64_t>(1, absl::ToInt64Milliseconds(block))));
@@ -159,12 +164,11 @@ void RouterWorker::PollDistrict(const std::string& district_id, absl::Duration b
 
 void RouterWorker::Reclaim(const std::string& district_id) {
   std::string stream = redis::keys::RouterQueue(district_id);
-  absl::StatusOr<redis::RedisReply> reply = reader_->Call(
-      {"XAUTOCLAIM", stream, kGroup, options_.consumer,
-       absl::StrCat(absl::ToInt64Milliseconds(options_.reclaim_after)), "0", "COUNT",
-       absl::StrCat(options_.batch)});
-  if (!reply.ok() || reply->type != redis::RedisReply::Type::kArray ||
-      reply->elements.size() < 2) {
+  absl::StatusOr<redis::RedisReply> reply =
+      reader_->Call({"XAUTOCLAIM", stream, kGroup, options_.consumer,
+                     absl::StrCat(absl::ToInt64Milliseconds(options_.reclaim_after)), "0", "COUNT",
+                     absl::StrCat(options_.batch)});
+  if (!reply.ok() || reply->type != redis::RedisReply::Type::kArray || reply->elements.size() < 2) {
     return;
   }
   auto entries = EntriesOf(reply->elements[1]);

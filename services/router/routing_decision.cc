@@ -25,11 +25,11 @@ std::optional<Command> DecideRouting(const Event& event, const District* distric
       if (!dep) return std::nullopt;
       c.action = EventAction::kDispatch;
       c.department_id = *dep;
-      c.note = absl::StrCat("routing rule: category ", event.category_code, " → ", *dep,
-                            event.rejected_by.empty()
-                                ? ""
-                                : absl::StrCat(" (after ", event.rejected_by.size(),
-                                               " rejection(s))"));
+      c.note =
+          absl::StrCat("routing rule: category ", event.category_code, " → ", *dep,
+                       event.rejected_by.empty()
+                           ? ""
+                           : absl::StrCat(" (after ", event.rejected_by.size(), " rejection(s))"));
       return c;
     }
     default:

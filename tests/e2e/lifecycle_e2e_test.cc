@@ -89,8 +89,7 @@ class LifecycleE2E : public ::testing::Test {
   absl::StatusOr<v1::Event> ReportAndWaitDispatched(const Identity& worker,
                                                     const std::string& request_id,
                                                     const std::string& category) {
-    absl::StatusOr<v1::Event> reported =
-        Report(stack(), worker, MakeReport(request_id, category));
+    absl::StatusOr<v1::Event> reported = Report(stack(), worker, MakeReport(request_id, category));
     if (!reported.ok()) return reported.status();
     return WaitDispatched(stack(), worker, reported->id());
   }
@@ -137,8 +136,7 @@ TEST_F(LifecycleE2E, HappyPathClosesWithFullTimeline) {
   ASSERT_OK_AND_ASSIGN(v1::Event verified,
                        Verify(stack(), worker, "happy-verify", e.id(), true, "现场核查通过"));
   EXPECT_EQ(verified.state(), v1::EVENT_STATE_VERIFIED);
-  ASSERT_OK_AND_ASSIGN(v1::Event closed,
-                       Close(stack(), dispatcher, "happy-close", e.id(), "结案"));
+  ASSERT_OK_AND_ASSIGN(v1::Event closed, Close(stack(), dispatcher, "happy-close", e.id(), "结案"));
   EXPECT_EQ(closed.state(), v1::EVENT_STATE_CLOSED);
   EXPECT_EQ(closed.department_id(), kStreetDept);
   EXPECT_EQ(closed.version(), 8) << "report + 7 transitions";
@@ -150,10 +148,8 @@ TEST_F(LifecycleE2E, HappyPathClosesWithFullTimeline) {
       {{v1::EVENT_ACTION_REPORT, v1::EVENT_STATE_UNSPECIFIED, v1::EVENT_STATE_REPORTED,
         worker.subject},
        {v1::EVENT_ACTION_ACCEPT, v1::EVENT_STATE_REPORTED, v1::EVENT_STATE_ACCEPTED, kRouter},
-       {v1::EVENT_ACTION_DISPATCH, v1::EVENT_STATE_ACCEPTED, v1::EVENT_STATE_DISPATCHED,
-        kRouter},
-       {v1::EVENT_ACTION_CLAIM, v1::EVENT_STATE_DISPATCHED, v1::EVENT_STATE_CLAIMED,
-        op.subject},
+       {v1::EVENT_ACTION_DISPATCH, v1::EVENT_STATE_ACCEPTED, v1::EVENT_STATE_DISPATCHED, kRouter},
+       {v1::EVENT_ACTION_CLAIM, v1::EVENT_STATE_DISPATCHED, v1::EVENT_STATE_CLAIMED, op.subject},
        {v1::EVENT_ACTION_ADD_PROGRESS, v1::EVENT_STATE_CLAIMED, v1::EVENT_STATE_IN_PROGRESS,
         op.subject},
        {v1::EVENT_ACTION_RESOLVE, v1::EVENT_STATE_IN_PROGRESS, v1::EVENT_STATE_RESOLVED,
@@ -175,16 +171,14 @@ TEST_F(LifecycleE2E, RejectReroutesToNextDepartment) {
   ASSERT_EQ(first.department_id(), kStreetDept);
 
   const Identity street_op = Operator(kStreetDept);
-  ASSERT_OK_AND_ASSIGN(v1::Event rejected,
-                       Reject(stack(), street_op, "reroute-reject", first.id(),
-                              "NOT_OUR_JURISDICTION", "该点位不属本街道管辖"));
+  ASSERT_OK_AND_ASSIGN(v1::Event rejected, Reject(stack(), street_op, "reroute-reject", first.id(),
+                                                  "NOT_OUR_JURISDICTION", "该点位不属本街道管辖"));
   // The router may already have re-dispatched it by the time the response is built.
   EXPECT_TRUE(rejected.state() == v1::EVENT_STATE_REJECTED ||
               rejected.state() == v1::EVENT_STATE_DISPATCHED)
       << v1::EventState_Name(rejected.state());
 
-  ASSERT_OK_AND_ASSIGN(v1::Event second,
-                       WaitDispatched(stack(), worker, first.id(), kStreetDept));
+  ASSERT_OK_AND_ASSIGN(v1::Event second, WaitDispatched(stack(), worker, first.id(), kStreetDept));
   EXPECT_EQ(second.department_id(), kCityDept) << "the next department of the rule";
   ASSERT_EQ(second.rejected_by_size(), 1);
   EXPECT_EQ(second.rejected_by(0), kStreetDept);
@@ -203,12 +197,10 @@ TEST_F(LifecycleE2E, RejectReroutesToNextDepartment) {
       {{v1::EVENT_ACTION_REPORT, v1::EVENT_STATE_UNSPECIFIED, v1::EVENT_STATE_REPORTED,
         worker.subject},
        {v1::EVENT_ACTION_ACCEPT, v1::EVENT_STATE_REPORTED, v1::EVENT_STATE_ACCEPTED, kRouter},
-       {v1::EVENT_ACTION_DISPATCH, v1::EVENT_STATE_ACCEPTED, v1::EVENT_STATE_DISPATCHED,
-        kRouter},
+       {v1::EVENT_ACTION_DISPATCH, v1::EVENT_STATE_ACCEPTED, v1::EVENT_STATE_DISPATCHED, kRouter},
        {v1::EVENT_ACTION_REJECT, v1::EVENT_STATE_DISPATCHED, v1::EVENT_STATE_REJECTED,
         street_op.subject},
-       {v1::EVENT_ACTION_DISPATCH, v1::EVENT_STATE_REJECTED, v1::EVENT_STATE_DISPATCHED,
-        kRouter},
+       {v1::EVENT_ACTION_DISPATCH, v1::EVENT_STATE_REJECTED, v1::EVENT_STATE_DISPATCHED, kRouter},
        {v1::EVENT_ACTION_CLAIM, v1::EVENT_STATE_DISPATCHED, v1::EVENT_STATE_CLAIMED,
         city_op.subject}});
   ASSERT_EQ(timeline.size(), 6);
@@ -237,8 +229,8 @@ TEST_F(LifecycleE2E, RejectWithNoDepartmentLeftWaitsForTriage) {
     ASSERT_OK_AND_ASSIGN(v1::GetEventResponse got, GetEvent(stack(), worker, e.id(), false));
     last = got.event();
     ASSERT_EQ(last.state(), v1::EVENT_STATE_REJECTED)
-        << "the router moved an event no department is left for, to '"
-        << last.department_id() << "'";
+        << "the router moved an event no department is left for, to '" << last.department_id()
+        << "'";
     absl::SleepFor(absl::Milliseconds(100));
   }
   EXPECT_EQ(last.department_id(), "");
@@ -261,8 +253,7 @@ TEST_F(LifecycleE2E, RejectWithNoDepartmentLeftWaitsForTriage) {
       {{v1::EVENT_ACTION_REPORT, v1::EVENT_STATE_UNSPECIFIED, v1::EVENT_STATE_REPORTED,
         worker.subject},
        {v1::EVENT_ACTION_ACCEPT, v1::EVENT_STATE_REPORTED, v1::EVENT_STATE_ACCEPTED, kRouter},
-       {v1::EVENT_ACTION_DISPATCH, v1::EVENT_STATE_ACCEPTED, v1::EVENT_STATE_DISPATCHED,
-        kRouter},
+       {v1::EVENT_ACTION_DISPATCH, v1::EVENT_STATE_ACCEPTED, v1::EVENT_STATE_DISPATCHED, kRouter},
        {v1::EVENT_ACTION_REJECT, v1::EVENT_STATE_DISPATCHED, v1::EVENT_STATE_REJECTED,
         water_op.subject},
        {v1::EVENT_ACTION_DISPATCH, v1::EVENT_STATE_REJECTED, v1::EVENT_STATE_DISPATCHED,
@@ -281,8 +272,8 @@ TEST_F(LifecycleE2E, FailedVerificationGoesToReworkWithSameDepartment) {
   ASSERT_TRUE(AddProgress(stack(), op, "rework-progress", e.id(), "已安排清理").ok());
   ASSERT_TRUE(Resolve(stack(), op, "rework-resolve-1", e.id(), "已清理").ok());
 
-  ASSERT_OK_AND_ASSIGN(v1::Event failed, Verify(stack(), worker, "rework-verify-1", e.id(),
-                                                false, "仍有残留,未清理干净"));
+  ASSERT_OK_AND_ASSIGN(v1::Event failed, Verify(stack(), worker, "rework-verify-1", e.id(), false,
+                                                "仍有残留,未清理干净"));
   EXPECT_EQ(failed.state(), v1::EVENT_STATE_REWORK);
   EXPECT_EQ(failed.rework_count(), 1);
   EXPECT_EQ(failed.department_id(), department) << "rework goes back to the same department";
@@ -295,8 +286,8 @@ TEST_F(LifecycleE2E, FailedVerificationGoesToReworkWithSameDepartment) {
   EXPECT_EQ(got.event().department_id(), department);
 
   // Another department cannot take it over.
-  absl::StatusOr<v1::Event> other = Resolve(stack(), Operator(kWaterDept), "rework-other",
-                                            e.id(), "不是我们的");
+  absl::StatusOr<v1::Event> other =
+      Resolve(stack(), Operator(kWaterDept), "rework-other", e.id(), "不是我们的");
   EXPECT_EQ(other.status().code(), absl::StatusCode::kPermissionDenied) << other.status();
 
   ASSERT_OK_AND_ASSIGN(v1::Event resolved,
@@ -313,12 +304,11 @@ TEST_F(LifecycleE2E, FailedVerificationGoesToReworkWithSameDepartment) {
 
   ASSERT_OK_AND_ASSIGN(auto timeline, Timeline(worker, e.id()));
   EXPECT_EQ(Actions(timeline),
-            (std::vector<EventAction>{
-                v1::EVENT_ACTION_REPORT, v1::EVENT_ACTION_ACCEPT, v1::EVENT_ACTION_DISPATCH,
-                v1::EVENT_ACTION_CLAIM, v1::EVENT_ACTION_ADD_PROGRESS,
-                v1::EVENT_ACTION_RESOLVE, v1::EVENT_ACTION_VERIFY_FAIL,
-                v1::EVENT_ACTION_RESOLVE, v1::EVENT_ACTION_VERIFY_PASS,
-                v1::EVENT_ACTION_CLOSE}))
+            (std::vector<EventAction>{v1::EVENT_ACTION_REPORT, v1::EVENT_ACTION_ACCEPT,
+                                      v1::EVENT_ACTION_DISPATCH, v1::EVENT_ACTION_CLAIM,
+                                      v1::EVENT_ACTION_ADD_PROGRESS, v1::EVENT_ACTION_RESOLVE,
+                                      v1::EVENT_ACTION_VERIFY_FAIL, v1::EVENT_ACTION_RESOLVE,
+                                      v1::EVENT_ACTION_VERIFY_PASS, v1::EVENT_ACTION_CLOSE}))
       << Render(timeline);
   ASSERT_EQ(timeline.size(), 10);
   EXPECT_EQ(timeline[6].from_state(), v1::EVENT_STATE_RESOLVED);
@@ -336,8 +326,7 @@ TEST_F(LifecycleE2E, CancelByReporterBeforeClaim) {
   // Only the reporter may cancel: another grid worker is refused.
   absl::StatusOr<v1::Event> stranger =
       Cancel(stack(), GridWorker("gw-stranger"), "cancel-stranger", e.id(), "不是我报的");
-  EXPECT_EQ(stranger.status().code(), absl::StatusCode::kPermissionDenied)
-      << stranger.status();
+  EXPECT_EQ(stranger.status().code(), absl::StatusCode::kPermissionDenied) << stranger.status();
 
   ASSERT_OK_AND_ASSIGN(v1::Event cancelled,
                        Cancel(stack(), worker, "cancel-cancel", e.id(), "误报,现场无积水"));
@@ -453,8 +442,7 @@ TEST_F(LifecycleE2E, BadInputNamesFieldAndWritesNothing) {
   v1::ReportEventResponse resp;
   grpc::Status anonymous =
       stack().intake().ReportEvent(Stack::Context(std::nullopt).get(), good, &resp);
-  EXPECT_EQ(anonymous.error_code(), grpc::StatusCode::UNAUTHENTICATED)
-      << anonymous.error_message();
+  EXPECT_EQ(anonymous.error_code(), grpc::StatusCode::UNAUTHENTICATED) << anonymous.error_message();
 
   ASSERT_OK_AND_ASSIGN(std::vector<v1::Event> mine, ListAllMyReports(stack(), worker));
   EXPECT_TRUE(mine.empty()) << "refused reports wrote " << mine.size() << " event(s)";
@@ -489,8 +477,8 @@ TEST_F(LifecycleE2E, WrongDepartmentCannotClaim) {
     v1::ListAssignmentsRequest req;
     req.set_page_size(100);
     v1::ListAssignmentsResponse resp;
-    grpc::Status st = stack().dispatch().ListAssignments(
-        Stack::Context(Operator(department)).get(), req, &resp);
+    grpc::Status st =
+        stack().dispatch().ListAssignments(Stack::Context(Operator(department)).get(), req, &resp);
     if (!st.ok()) return ToAbsl(st);
     for (const v1::Event& a : resp.events()) {
       if (a.id() == e.id()) return true;

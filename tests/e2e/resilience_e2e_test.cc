@@ -96,8 +96,8 @@ TEST_F(ResilienceE2E, RedisRestartMidScenarioLosesNothingAcknowledged) {
   for (int i = 0; i < 20; ++i) {
     ASSERT_OK_AND_ASSIGN(v1::Event e, WaitDispatched(stack(), worker, ids[i]));
     if (i < 5) {
-      ASSERT_OK_AND_ASSIGN(e, Claim(stack(), Operator(e.department_id()),
-                                    absl::StrCat("rr-claim-", i), e.id()));
+      ASSERT_OK_AND_ASSIGN(
+          e, Claim(stack(), Operator(e.department_id()), absl::StrCat("rr-claim-", i), e.id()));
       ASSERT_EQ(e.state(), v1::EVENT_STATE_CLAIMED);
     }
     acknowledged[e.id()] = Snapshot{e.state(), e.version(), e.department_id()};
@@ -174,9 +174,9 @@ TEST_F(ResilienceE2E, RedisRestartMidScenarioLosesNothingAcknowledged) {
     EXPECT_EQ(CountAction(got.timeline(), v1::EVENT_ACTION_ACCEPT), 1) << id;
     EXPECT_EQ(CountAction(got.timeline(), v1::EVENT_ACTION_DISPATCH), 1) << id;
   }
-  ASSERT_OK_AND_ASSIGN(v1::Event claimed_after,
-                       Claim(stack(), Operator(kStreetDept), "rr-claim-after", after_ids[0],
-                             kRetryBudget));
+  ASSERT_OK_AND_ASSIGN(
+      v1::Event claimed_after,
+      Claim(stack(), Operator(kStreetDept), "rr-claim-after", after_ids[0], kRetryBudget));
   EXPECT_EQ(claimed_after.state(), v1::EVENT_STATE_CLAIMED);
 
   // No duplicates: one event per distinct report.
@@ -201,9 +201,9 @@ TEST_F(ResilienceE2E, RouterKilledMidStreamRedeliversOnce) {
   // case below.
   std::vector<std::string> routed;
   for (int i = 0; i < 2; ++i) {
-    ASSERT_OK_AND_ASSIGN(v1::Event e, Report(stack(), worker,
-                                             MakeReport(absl::StrCat("rk-routed-", i),
-                                                        kTwoDeptCategory)));
+    ASSERT_OK_AND_ASSIGN(
+        v1::Event e,
+        Report(stack(), worker, MakeReport(absl::StrCat("rk-routed-", i), kTwoDeptCategory)));
     ASSERT_OK_AND_ASSIGN(e, WaitDispatched(stack(), worker, e.id()));
     routed.push_back(e.id());
   }
@@ -223,14 +223,13 @@ TEST_F(ResilienceE2E, RouterKilledMidStreamRedeliversOnce) {
   }
   std::vector<std::string> ids;
   for (int i = 0; i < 10; ++i) {
-    ASSERT_OK_AND_ASSIGN(v1::Event e, Report(stack(), worker,
-                                             MakeReport(absl::StrCat("rk-", i),
-                                                        kTwoDeptCategory)));
+    ASSERT_OK_AND_ASSIGN(
+        v1::Event e, Report(stack(), worker, MakeReport(absl::StrCat("rk-", i), kTwoDeptCategory)));
     ids.push_back(e.id());
   }
   ASSERT_OK_AND_ASSIGN(redis::RedisReply read,
-                       direct->Call({"XREADGROUP", "GROUP", "router", "killed-router-e2e",
-                                     "COUNT", "7", "STREAMS", stream, ">"}));
+                       direct->Call({"XREADGROUP", "GROUP", "router", "killed-router-e2e", "COUNT",
+                                     "7", "STREAMS", stream, ">"}));
   ASSERT_FALSE(read.is_error()) << read.str;
   ASSERT_EQ(read.elements.size(), 1u) << "one stream";
   ASSERT_EQ(read.elements[0].elements.size(), 2u);
@@ -322,8 +321,8 @@ TEST_F(ResilienceE2E, SigtermDrainsAndExitsZero) {
       for (size_t i = first_failure; i < outcomes.size(); ++i) {
         EXPECT_TRUE(outcomes[i] == grpc::StatusCode::CANCELLED ||
                     outcomes[i] == grpc::StatusCode::UNAVAILABLE)
-            << "call " << i + 1 << " of " << outcomes.size()
-            << " during shutdown ended with code " << outcomes[i] << ": " << messages[i];
+            << "call " << i + 1 << " of " << outcomes.size() << " during shutdown ended with code "
+            << outcomes[i] << ": " << messages[i];
       }
     }
     ASSERT_TRUE(exit.ok()) << exit.status();

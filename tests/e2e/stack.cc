@@ -95,8 +95,7 @@ std::string ExitStatus::ToString() const {
 
 // ------------------------------------------------------------------------------ Stack
 
-absl::StatusOr<std::unique_ptr<Stack>> Stack::Start(const v1::District& district,
-                                                    Options options) {
+absl::StatusOr<std::unique_ptr<Stack>> Stack::Start(const v1::District& district, Options options) {
   // A gRPC server's Shutdown completes only once its clients closed their connections
   // after its GOAWAY, and an idle synchronous client channel notices a GOAWAY only when its
   // backup poller runs (every 5 s by default). Poll often, like a busy client, so a
@@ -289,8 +288,8 @@ absl::Status Stack::WaitServing(Service s, absl::Duration timeout) {
   std::string last = "no answer";
   for (;;) {
     if (std::optional<ExitStatus> exited = Reap(p, false)) {
-      return absl::UnavailableError(absl::StrCat(ServiceName(s), " exited (",
-                                                 exited->ToString(), "):\n", LogTail(s)));
+      return absl::UnavailableError(
+          absl::StrCat(ServiceName(s), " exited (", exited->ToString(), "):\n", LogTail(s)));
     }
     grpc::ClientContext ctx;
     ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(1)));
@@ -303,9 +302,8 @@ absl::Status Stack::WaitServing(Service s, absl::Duration timeout) {
     last = st.ok() ? absl::StrCat("health status ", resp.status())
                    : absl::StrCat("code ", st.error_code(), ": ", st.error_message());
     if (absl::Now() >= give_up) {
-      return absl::UnavailableError(absl::StrCat(ServiceName(s), " not SERVING at ",
-                                                 address(s), " (last: ", last, "):\n",
-                                                 LogTail(s)));
+      return absl::UnavailableError(absl::StrCat(ServiceName(s), " not SERVING at ", address(s),
+                                                 " (last: ", last, "):\n", LogTail(s)));
     }
     absl::SleepFor(absl::Milliseconds(20));
   }
@@ -323,9 +321,9 @@ absl::StatusOr<ExitStatus> Stack::Terminate(Service s, absl::Duration timeout) {
     if (absl::Now() >= give_up) {
       kill(p.pid, SIGKILL);
       Reap(p, true);
-      return absl::DeadlineExceededError(
-          absl::StrCat(ServiceName(s), " did not exit within ", absl::FormatDuration(timeout),
-                       " of SIGTERM (killed):\n", LogTail(s)));
+      return absl::DeadlineExceededError(absl::StrCat(ServiceName(s), " did not exit within ",
+                                                      absl::FormatDuration(timeout),
+                                                      " of SIGTERM (killed):\n", LogTail(s)));
     }
     absl::SleepFor(kPoll);
   }
@@ -368,9 +366,8 @@ absl::Status Stack::LoadDistrict(const v1::District& district) {
   v1::LoadDistrictRequest req;
   *req.mutable_district() = district;
   v1::LoadDistrictResponse resp;
-  grpc::Status st = CallWithRetry(Admin(), [&](grpc::ClientContext* ctx) {
-    return admin_->LoadDistrict(ctx, req, &resp);
-  });
+  grpc::Status st = CallWithRetry(
+      Admin(), [&](grpc::ClientContext* ctx) { return admin_->LoadDistrict(ctx, req, &resp); });
   if (!st.ok()) {
     return absl::Status(static_cast<absl::StatusCode>(st.error_code()),
                         absl::StrCat("LoadDistrict: ", st.error_message()));
@@ -383,8 +380,7 @@ absl::Status Stack::WaitDistrictKnown(const v1::District& district, absl::Durati
     return absl::InvalidArgumentError("the test district needs a grid and a department");
   }
   Identity worker{"e2e-probe", Role::kGridWorker, district.grids(0).id(), ""};
-  Identity op{"e2e-probe", Role::kDepartmentOperator, district.id(),
-              district.departments(0).id()};
+  Identity op{"e2e-probe", Role::kDepartmentOperator, district.id(), district.departments(0).id()};
   const absl::Time give_up = absl::Now() + timeout;
   for (;;) {
     v1::ListMyReportsResponse mine;
@@ -393,10 +389,10 @@ absl::Status Stack::WaitDistrictKnown(const v1::District& district, absl::Durati
     grpc::Status b = dispatch_->ListAssignments(Context(op).get(), {}, &work);
     if (a.ok() && b.ok()) return absl::OkStatus();
     if (absl::Now() >= give_up) {
-      return absl::DeadlineExceededError(absl::StrCat(
-          "the services did not learn district ", district.id(), " within ",
-          absl::FormatDuration(timeout), ": intake says '", a.error_message(),
-          "', dispatch says '", b.error_message(), "'"));
+      return absl::DeadlineExceededError(
+          absl::StrCat("the services did not learn district ", district.id(), " within ",
+                       absl::FormatDuration(timeout), ": intake says '", a.error_message(),
+                       "', dispatch says '", b.error_message(), "'"));
     }
     absl::SleepFor(absl::Milliseconds(50));
   }
@@ -516,8 +512,7 @@ grpc::Status CallWithRetry(const std::optional<Identity>& who,
 }
 
 absl::StatusOr<v1::GetEventResponse> GetEvent(Stack& stack, const Identity& who,
-                                              const std::string& event_id,
-                                              bool include_timeline) {
+                                              const std::string& event_id, bool include_timeline) {
   v1::GetEventRequest req;
   req.set_event_id(event_id);
   req.set_include_timeline(include_timeline);
@@ -547,15 +542,14 @@ absl::StatusOr<v1::Event> WaitForEvent(Stack& stack, const Identity& who,
     if (absl::Now() >= give_up) break;
     absl::SleepFor(absl::Milliseconds(50));
   }
-  return absl::DeadlineExceededError(absl::StrCat(
-      "event ", event_id, " did not reach the expected state within ",
-      absl::FormatDuration(timeout), "; last seen ", v1::EventState_Name(last.state()),
-      " at '", last.department_id(), "' v", last.version()));
+  return absl::DeadlineExceededError(
+      absl::StrCat("event ", event_id, " did not reach the expected state within ",
+                   absl::FormatDuration(timeout), "; last seen ", v1::EventState_Name(last.state()),
+                   " at '", last.department_id(), "' v", last.version()));
 }
 
 absl::StatusOr<v1::Event> WaitDispatched(Stack& stack, const Identity& who,
-                                         const std::string& event_id,
-                                         const std::string& not_to) {
+                                         const std::string& event_id, const std::string& not_to) {
   return WaitForEvent(stack, who, event_id, [&](const v1::Event& e) {
     return e.state() == v1::EVENT_STATE_DISPATCHED && e.department_id() != not_to;
   });
@@ -584,8 +578,7 @@ absl::StatusOr<std::vector<v1::Event>> ListAllMyReports(Stack& stack, const Iden
 
 absl::Status ToAbsl(const grpc::Status& status) {
   if (status.ok()) return absl::OkStatus();
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                      status.error_message());
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
 }
 
 namespace {
@@ -633,8 +626,8 @@ absl::StatusOr<v1::Event> Claim(Stack& stack, const Identity& who, const std::st
 }
 
 absl::StatusOr<v1::Event> AddProgress(Stack& stack, const Identity& who,
-                                      const std::string& request_id,
-                                      const std::string& event_id, const std::string& note) {
+                                      const std::string& request_id, const std::string& event_id,
+                                      const std::string& note) {
   v1::AddProgressRequest req;
   req.set_client_request_id(request_id);
   req.set_event_id(event_id);
@@ -644,9 +637,8 @@ absl::StatusOr<v1::Event> AddProgress(Stack& stack, const Identity& who,
   });
 }
 
-absl::StatusOr<v1::Event> Resolve(Stack& stack, const Identity& who,
-                                  const std::string& request_id, const std::string& event_id,
-                                  const std::string& note) {
+absl::StatusOr<v1::Event> Resolve(Stack& stack, const Identity& who, const std::string& request_id,
+                                  const std::string& event_id, const std::string& note) {
   v1::ResolveEventRequest req;
   req.set_client_request_id(request_id);
   req.set_event_id(event_id);
@@ -657,9 +649,9 @@ absl::StatusOr<v1::Event> Resolve(Stack& stack, const Identity& who,
   });
 }
 
-absl::StatusOr<v1::Event> Reject(Stack& stack, const Identity& who,
-                                 const std::string& request_id, const std::string& event_id,
-                                 const std::string& reason_code, const std::string& note) {
+absl::StatusOr<v1::Event> Reject(Stack& stack, const Identity& who, const std::string& request_id,
+                                 const std::string& event_id, const std::string& reason_code,
+                                 const std::string& note) {
   v1::RejectEventRequest req;
   req.set_client_request_id(request_id);
   req.set_event_id(event_id);
@@ -670,9 +662,9 @@ absl::StatusOr<v1::Event> Reject(Stack& stack, const Identity& who,
   });
 }
 
-absl::StatusOr<v1::Event> Verify(Stack& stack, const Identity& who,
-                                 const std::string& request_id, const std::string& event_id,
-                                 bool passed, const std::string& note) {
+absl::StatusOr<v1::Event> Verify(Stack& stack, const Identity& who, const std::string& request_id,
+                                 const std::string& event_id, bool passed,
+                                 const std::string& note) {
   v1::VerifyEventRequest req;
   req.set_client_request_id(request_id);
   req.set_event_id(event_id);
@@ -684,9 +676,8 @@ absl::StatusOr<v1::Event> Verify(Stack& stack, const Identity& who,
   });
 }
 
-absl::StatusOr<v1::Event> Cancel(Stack& stack, const Identity& who,
-                                 const std::string& request_id, const std::string& event_id,
-                                 const std::string& reason) {
+absl::StatusOr<v1::Event> Cancel(Stack& stack, const Identity& who, const std::string& request_id,
+                                 const std::string& event_id, const std::string& reason) {
   v1::CancelEventRequest req;
   req.set_client_request_id(request_id);
   req.set_event_id(event_id);
@@ -696,9 +687,9 @@ absl::StatusOr<v1::Event> Cancel(Stack& stack, const Identity& who,
   });
 }
 
-absl::StatusOr<v1::Event> Assign(Stack& stack, const Identity& who,
-                                 const std::string& request_id, const std::string& event_id,
-                                 const std::string& department_id, const std::string& note) {
+absl::StatusOr<v1::Event> Assign(Stack& stack, const Identity& who, const std::string& request_id,
+                                 const std::string& event_id, const std::string& department_id,
+                                 const std::string& note) {
   v1::AssignEventRequest req;
   req.set_client_request_id(request_id);
   req.set_event_id(event_id);
@@ -709,9 +700,8 @@ absl::StatusOr<v1::Event> Assign(Stack& stack, const Identity& who,
   });
 }
 
-absl::StatusOr<v1::Event> Close(Stack& stack, const Identity& who,
-                                const std::string& request_id, const std::string& event_id,
-                                const std::string& note) {
+absl::StatusOr<v1::Event> Close(Stack& stack, const Identity& who, const std::string& request_id,
+                                const std::string& event_id, const std::string& note) {
   v1::CloseEventRequest req;
   req.set_client_request_id(request_id);
   req.set_event_id(event_id);
@@ -723,8 +713,8 @@ absl::StatusOr<v1::Event> Close(Stack& stack, const Identity& who,
 
 std::string Describe(const v1::TimelineEntry& t) {
   return absl::StrCat("#", t.seq(), " ", v1::EventAction_Name(t.action()), " ",
-                      v1::EventState_Name(t.from_state()), "->",
-                      v1::EventState_Name(t.to_state()), " by ", t.actor_subject(),
+                      v1::EventState_Name(t.from_state()), "->", v1::EventState_Name(t.to_state()),
+                      " by ", t.actor_subject(),
                       t.department_id().empty() ? "" : absl::StrCat(" dep=", t.department_id()));
 }
 

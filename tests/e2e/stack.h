@@ -173,13 +173,11 @@ v1::Attachment Photo(const std::string& name);
 // `attempts` (optional) receives the number of calls made.
 grpc::Status CallWithRetry(const std::optional<Identity>& who,
                            const std::function<grpc::Status(grpc::ClientContext*)>& call,
-                           absl::Duration budget = absl::Seconds(5),
-                           int* attempts = nullptr);
+                           absl::Duration budget = absl::Seconds(5), int* attempts = nullptr);
 
 // GetEvent (with timeline when asked) as `who`, retrying on UNAVAILABLE for up to 5 s.
 absl::StatusOr<v1::GetEventResponse> GetEvent(Stack& stack, const Identity& who,
-                                              const std::string& event_id,
-                                              bool include_timeline);
+                                              const std::string& event_id, bool include_timeline);
 
 // Polls GetEvent every 50 ms until `done(event)` holds, at most `timeout`. Returns the
 // event, or DEADLINE_EXCEEDED naming the last state seen.
@@ -208,32 +206,29 @@ absl::StatusOr<v1::Event> Claim(Stack& stack, const Identity& who, const std::st
                                 const std::string& event_id,
                                 absl::Duration retry = absl::ZeroDuration());
 absl::StatusOr<v1::Event> AddProgress(Stack& stack, const Identity& who,
-                                      const std::string& request_id,
-                                      const std::string& event_id, const std::string& note);
+                                      const std::string& request_id, const std::string& event_id,
+                                      const std::string& note);
 // Resolves with one photo as evidence.
-absl::StatusOr<v1::Event> Resolve(Stack& stack, const Identity& who,
-                                  const std::string& request_id, const std::string& event_id,
-                                  const std::string& note);
-absl::StatusOr<v1::Event> Reject(Stack& stack, const Identity& who,
-                                 const std::string& request_id, const std::string& event_id,
-                                 const std::string& reason_code, const std::string& note);
-absl::StatusOr<v1::Event> Verify(Stack& stack, const Identity& who,
-                                 const std::string& request_id, const std::string& event_id,
-                                 bool passed, const std::string& note);
-absl::StatusOr<v1::Event> Cancel(Stack& stack, const Identity& who,
-                                 const std::string& request_id, const std::string& event_id,
-                                 const std::string& reason);
-absl::StatusOr<v1::Event> Assign(Stack& stack, const Identity& who,
-                                 const std::string& request_id, const std::string& event_id,
-                                 const std::string& department_id, const std::string& note);
-absl::StatusOr<v1::Event> Close(Stack& stack, const Identity& who,
-                                const std::string& request_id, const std::string& event_id,
-                                const std::string& note);
+absl::StatusOr<v1::Event> Resolve(Stack& stack, const Identity& who, const std::string& request_id,
+                                  const std::string& event_id, const std::string& note);
+absl::StatusOr<v1::Event> Reject(Stack& stack, const Identity& who, const std::string& request_id,
+                                 const std::string& event_id, const std::string& reason_code,
+                                 const std::string& note);
+absl::StatusOr<v1::Event> Verify(Stack& stack, const Identity& who, const std::string& request_id,
+                                 const std::string& event_id, bool passed, const std::string& note);
+absl::StatusOr<v1::Event> Cancel(Stack& stack, const Identity& who, const std::string& request_id,
+                                 const std::string& event_id, const std::string& reason);
+absl::StatusOr<v1::Event> Assign(Stack& stack, const Identity& who, const std::string& request_id,
+                                 const std::string& event_id, const std::string& department_id,
+                                 const std::string& note);
+absl::StatusOr<v1::Event> Close(Stack& stack, const Identity& who, const std::string& request_id,
+                                const std::string& event_id, const std::string& note);
 
 // "report@UNSPECIFIED->REPORTED by gw-1"-style rendering, for readable failures.
 std::string Describe(const v1::TimelineEntry& t);
 // The actions of a timeline, in order.
-std::vector<v1::EventAction> Actions(const google::protobuf::RepeatedPtrField<v1::TimelineEntry>& t);
+std::vector<v1::EventAction> Actions(
+    const google::protobuf::RepeatedPtrField<v1::TimelineEntry>& t);
 int CountAction(const google::protobuf::RepeatedPtrField<v1::TimelineEntry>& t,
                 v1::EventAction action);
 

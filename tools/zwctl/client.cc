@@ -65,8 +65,7 @@ std::string FormatTimestamp(const google::protobuf::Timestamp& ts) {
 }  // namespace
 
 std::string Identity::Header() const {
-  std::vector<std::string> parts = {absl::StrCat("subject=", subject),
-                                    absl::StrCat("role=", role)};
+  std::vector<std::string> parts = {absl::StrCat("subject=", subject), absl::StrCat("role=", role)};
   if (!area.empty()) parts.push_back(absl::StrCat("area=", area));
   if (!department.empty()) parts.push_back(absl::StrCat("department=", department));
   return absl::StrJoin(parts, ";");
@@ -82,12 +81,23 @@ void Prepare(grpc::ClientContext& ctx, const Identity& who, absl::Duration timeo
 }
 
 std::string CodeName(grpc::StatusCode code) {
-  static const char* const kNames[] = {
-      "OK",          "CANCELLED",         "UNKNOWN",         "INVALID_ARGUMENT",
-      "DEADLINE_EXCEEDED", "NOT_FOUND",   "ALREADY_EXISTS",  "PERMISSION_DENIED",
-      "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
-      "UNIMPLEMENTED", "INTERNAL",        "UNAVAILABLE",     "DATA_LOSS",
-      "UNAUTHENTICATED"};
+  static const char* const kNames[] = {"OK",
+                                       "CANCELLED",
+                                       "UNKNOWN",
+                                       "INVALID_ARGUMENT",
+                                       "DEADLINE_EXCEEDED",
+                                       "NOT_FOUND",
+                                       "ALREADY_EXISTS",
+                                       "PERMISSION_DENIED",
+                                       "RESOURCE_EXHAUSTED",
+                                       "FAILED_PRECONDITION",
+                                       "ABORTED",
+                                       "OUT_OF_RANGE",
+                                       "UNIMPLEMENTED",
+                                       "INTERNAL",
+                                       "UNAVAILABLE",
+                                       "DATA_LOSS",
+                                       "UNAUTHENTICATED"};
   const int i = static_cast<int>(code);
   if (i >= 0 && i < static_cast<int>(std::size(kNames))) return kNames[i];
   return absl::StrCat("CODE_", i);
@@ -96,8 +106,7 @@ std::string CodeName(grpc::StatusCode code) {
 absl::Status RpcStatus(absl::string_view rpc, const grpc::Status& s) {
   if (s.ok()) return absl::OkStatus();
   return absl::Status(static_cast<absl::StatusCode>(s.error_code()),
-                      absl::StrCat(rpc, ": ", CodeName(s.error_code()), ": ",
-                                   s.error_message()));
+                      absl::StrCat(rpc, ": ", CodeName(s.error_code()), ": ", s.error_message()));
 }
 
 absl::StatusOr<v1::District> ReadDistrict(const std::string& path) {
@@ -146,8 +155,8 @@ void PrintJourney(const v1::GetEventResponse& got, const v1::District* district)
   std::printf("event %s  [%s]  %s  — now %s\n", e.id().c_str(), category.c_str(),
               e.description().c_str(), now.c_str());
   for (const v1::TimelineEntry& t : got.timeline()) {
-    std::string by = absl::StrCat("by ", t.actor_subject().empty() ? "?" : t.actor_subject(),
-                                  " (", RoleName(t.actor_role()));
+    std::string by = absl::StrCat("by ", t.actor_subject().empty() ? "?" : t.actor_subject(), " (",
+                                  RoleName(t.actor_role()));
     if (!t.actor_department_id().empty()) absl::StrAppend(&by, ", ", t.actor_department_id());
     absl::StrAppend(&by, ")");
     std::vector<std::string> extra;
@@ -161,9 +170,8 @@ void PrintJourney(const v1::GetEventResponse& got, const v1::District* district)
     if (!t.note().empty()) extra.push_back(t.note());
     std::string line = absl::StrCat(
         "  ", FormatTimestamp(t.at()), "  ",
-        Pad(absl::StrCat(StateName(t.from_state()), " → ", StateName(t.to_state())), 26),
-        " ", Pad(ActionName(t.action()), 12), "  ", Pad(by, 36), "  ",
-        absl::StrJoin(extra, "  "));
+        Pad(absl::StrCat(StateName(t.from_state()), " → ", StateName(t.to_state())), 26), " ",
+        Pad(ActionName(t.action()), 12), "  ", Pad(by, 36), "  ", absl::StrJoin(extra, "  "));
     std::printf("%s\n", std::string(absl::StripTrailingAsciiWhitespace(line)).c_str());
   }
 }

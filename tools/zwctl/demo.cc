@@ -24,16 +24,15 @@ namespace {
     if (!zwctl_s_.ok()) return zwctl_s_; \
   } while (0)
 
-#define ZWCTL_ASSIGN_OR_RETURN(lhs, expr)              \
-  auto lhs##_or_ = (expr);                             \
-  if (!lhs##_or_.ok()) return lhs##_or_.status();      \
+#define ZWCTL_ASSIGN_OR_RETURN(lhs, expr)         \
+  auto lhs##_or_ = (expr);                        \
+  if (!lhs##_or_.ok()) return lhs##_or_.status(); \
   auto lhs = std::move(*lhs##_or_)
 
-absl::Status UnexpectedState(absl::string_view rpc, const v1::Event& e,
-                             v1::EventState want) {
-  return absl::FailedPreconditionError(
-      absl::StrCat(rpc, ": event ", e.id(), " is '", StateName(e.state()),
-                   "', expected '", StateName(want), "'"));
+absl::Status UnexpectedState(absl::string_view rpc, const v1::Event& e, v1::EventState want) {
+  return absl::FailedPreconditionError(absl::StrCat(rpc, ": event ", e.id(), " is '",
+                                                    StateName(e.state()), "', expected '",
+                                                    StateName(want), "'"));
 }
 
 const v1::Category* FindCategory(const v1::District& d, absl::string_view code) {
@@ -104,9 +103,7 @@ class Demo {
     req.set_reporter_name("演示网格员");
     *req.add_attachments() = Photo(step);
     v1::ReportEventResponse resp;
-    auto report = [&](grpc::ClientContext* ctx) {
-      return intake_->ReportEvent(ctx, req, &resp);
-    };
+    auto report = [&](grpc::ClientContext* ctx) { return intake_->ReportEvent(ctx, req, &resp); };
     absl::Status s = Call("ReportEvent", worker_, report);
     // The services pick up a newly loaded district on their next organisation refresh
     // (about a second), and until then refuse its grid. So the run's first report is
@@ -126,8 +123,7 @@ class Demo {
 
   // Polls GetEvent until the router has dispatched the event to a department other than
   // `not_to` (empty: any), at most --router_wait.
-  absl::StatusOr<v1::Event> WaitDispatched(const std::string& event_id,
-                                           const std::string& not_to) {
+  absl::StatusOr<v1::Event> WaitDispatched(const std::string& event_id, const std::string& not_to) {
     const absl::Time give_up = absl::Now() + absl::GetFlag(FLAGS_router_wait);
     v1::Event last;
     for (;;) {
@@ -138,21 +134,20 @@ class Demo {
       }
       if (last.state() == v1::EVENT_STATE_MERGED || last.state() == v1::EVENT_STATE_CANCELLED ||
           last.state() == v1::EVENT_STATE_NOT_ACCEPTED) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("event ", event_id, " ended '", StateName(last.state()),
-                         "' instead of being dispatched",
-                         last.merged_into().empty()
-                             ? ""
-                             : absl::StrCat(" (merged into ", last.merged_into(), ")")));
+        return absl::FailedPreconditionError(absl::StrCat(
+            "event ", event_id, " ended '", StateName(last.state()),
+            "' instead of being dispatched",
+            last.merged_into().empty() ? ""
+                                       : absl::StrCat(" (merged into ", last.merged_into(), ")")));
       }
       if (absl::Now() >= give_up) break;
       absl::SleepFor(absl::Milliseconds(50));
     }
-    return absl::DeadlineExceededError(absl::StrCat(
-        "the router did not dispatch event ", event_id, " within ",
-        absl::FormatDuration(absl::GetFlag(FLAGS_router_wait)), " (still '",
-        StateName(last.state()), "'", last.department_id().empty() ? "" : " at ",
-        last.department_id(), "); is zw-router running and the district loaded?"));
+    return absl::DeadlineExceededError(
+        absl::StrCat("the router did not dispatch event ", event_id, " within ",
+                     absl::FormatDuration(absl::GetFlag(FLAGS_router_wait)), " (still '",
+                     StateName(last.state()), "'", last.department_id().empty() ? "" : " at ",
+                     last.department_id(), "); is zw-router running and the district loaded?"));
   }
 
   absl::StatusOr<v1::GetEventResponse> Get(const std::string& event_id, bool timeline) {
@@ -209,11 +204,12 @@ class Demo {
     req.set_note(note);
     // The response may already show the event re-dispatched if the service re-routes
     // in the same step; the caller waits for the new department either way.
-    return Expect("RejectEvent", Operator(e.department_id()), v1::EVENT_STATE_REJECTED,
-                  [&](grpc::ClientContext* ctx, v1::EventResponse* r) {
-                    return dispatch_->RejectEvent(ctx, req, r);
-                  },
-                  v1::EVENT_STATE_DISPATCHED);
+    return Expect(
+        "RejectEvent", Operator(e.department_id()), v1::EVENT_STATE_REJECTED,
+        [&](grpc::ClientContext* ctx, v1::EventResponse* r) {
+          return dispatch_->RejectEvent(ctx, req, r);
+        },
+        v1::EVENT_STATE_DISPATCHED);
   }
 
   absl::Status Verify(absl::string_view step, const v1::Event& e, bool passed,
@@ -259,11 +255,10 @@ class Demo {
 
   // Calls `fn` and checks that the event it returns is in state `want` (or `also`).
   template <typename Fn>
-  absl::Status Expect(absl::string_view rpc, const Identity& who, v1::EventState want,
-                      Fn fn, v1::EventState also = v1::EVENT_STATE_UNSPECIFIED) {
+  absl::Status Expect(absl::string_view rpc, const Identity& who, v1::EventState want, Fn fn,
+                      v1::EventState also = v1::EVENT_STATE_UNSPECIFIED) {
     v1::EventResponse resp;
-    ZWCTL_RETURN_IF_ERROR(
-        Call(rpc, who, [&](grpc::ClientContext* ctx) { return fn(ctx, &resp); }));
+    ZWCTL_RETURN_IF_ERROR(Call(rpc, who, [&](grpc::ClientContext* ctx) { return fn(ctx, &resp); }));
     const v1::EventState got = resp.event().state();
     if (got != want && (also == v1::EVENT_STATE_UNSPECIFIED || got != also)) {
       return UnexpectedState(rpc, resp.event(), want);
@@ -347,8 +342,8 @@ std::string Describe(const v1::District& d, const std::string& code) {
 
 absl::Status HappyPath(Demo& demo, const std::string& category) {
   std::printf("(a) happy path: %s\n", Describe(demo.district(), category).c_str());
-  ZWCTL_ASSIGN_OR_RETURN(reported, demo.Report("a-report", category,
-                                                "演示:人行道旁出现问题,请处理"));
+  ZWCTL_ASSIGN_OR_RETURN(reported,
+                         demo.Report("a-report", category, "演示:人行道旁出现问题,请处理"));
   ZWCTL_ASSIGN_OR_RETURN(e, demo.WaitDispatched(reported.id(), ""));
   ZWCTL_RETURN_IF_ERROR(demo.Claim("a-claim", e));
   ZWCTL_RETURN_IF_ERROR(demo.Progress("a-progress", e, "已派人到场处置"));
@@ -361,8 +356,8 @@ absl::Status HappyPath(Demo& demo, const std::string& category) {
 absl::Status RejectedAndRerouted(Demo& demo, const std::string& category) {
   std::printf("(b) rejected by the first department, re-routed to the next: %s\n",
               Describe(demo.district(), category).c_str());
-  ZWCTL_ASSIGN_OR_RETURN(reported, demo.Report("b-report", category,
-                                                "演示:路口垃圾桶旁堆放垃圾未清运"));
+  ZWCTL_ASSIGN_OR_RETURN(reported,
+                         demo.Report("b-report", category, "演示:路口垃圾桶旁堆放垃圾未清运"));
   ZWCTL_ASSIGN_OR_RETURN(first, demo.WaitDispatched(reported.id(), ""));
   ZWCTL_RETURN_IF_ERROR(
       demo.Reject("b-reject", first, "NOT_OUR_JURISDICTION", "该点位不属本部门管辖"));
@@ -378,8 +373,8 @@ absl::Status RejectedAndRerouted(Demo& demo, const std::string& category) {
 absl::Status ReworkedAfterFailedCheck(Demo& demo, const std::string& category) {
   std::printf("(c) verification fails, reworked by the same department: %s\n",
               Describe(demo.district(), category).c_str());
-  ZWCTL_ASSIGN_OR_RETURN(reported, demo.Report("c-report", category,
-                                                "演示:小区围墙张贴大量小广告"));
+  ZWCTL_ASSIGN_OR_RETURN(reported,
+                         demo.Report("c-report", category, "演示:小区围墙张贴大量小广告"));
   ZWCTL_ASSIGN_OR_RETURN(e, demo.WaitDispatched(reported.id(), ""));
   ZWCTL_RETURN_IF_ERROR(demo.Claim("c-claim", e));
   ZWCTL_RETURN_IF_ERROR(demo.Progress("c-progress", e, "已安排清理"));
@@ -427,8 +422,7 @@ int RunGet() {
   }
   // The district only supplies names; without it the journey prints codes.
   std::optional<v1::District> district;
-  if (absl::StatusOr<v1::District> d = ReadDistrict(absl::GetFlag(FLAGS_district_file));
-      d.ok()) {
+  if (absl::StatusOr<v1::District> d = ReadDistrict(absl::GetFlag(FLAGS_district_file)); d.ok()) {
     district = *std::move(d);
   }
   auto stub = v1::IntakeService::NewStub(Dial(absl::GetFlag(FLAGS_intake)));
@@ -438,8 +432,7 @@ int RunGet() {
   v1::GetEventResponse resp;
   grpc::ClientContext ctx;
   // Reading needs some identity; a district dispatcher may read any event of the district.
-  Prepare(ctx,
-          Identity{"zwctl", "district_dispatcher", district ? district->id() : "", ""},
+  Prepare(ctx, Identity{"zwctl", "district_dispatcher", district ? district->id() : "", ""},
           absl::GetFlag(FLAGS_rpc_deadline));
   const grpc::Status s = stub->GetEvent(&ctx, req, &resp);
   if (!s.ok()) {

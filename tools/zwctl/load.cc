@@ -23,8 +23,8 @@ int RunLoadDistrict() {
   std::printf(
       "district %s %s: %d streets, %d communities, %d grids, %d departments, "
       "%d categories, %d routing rules\n",
-      d.id().c_str(), d.name().c_str(), d.streets_size(), d.communities_size(),
-      d.grids_size(), d.departments_size(), d.categories_size(), d.routing_rules_size());
+      d.id().c_str(), d.name().c_str(), d.streets_size(), d.communities_size(), d.grids_size(),
+      d.departments_size(), d.categories_size(), d.routing_rules_size());
   if (absl::GetFlag(FLAGS_dry_run)) return 0;
 
   const std::string admin = absl::GetFlag(FLAGS_admin);

@@ -17,11 +17,9 @@ ABSL_FLAG(std::string, service, "",
 ABSL_FLAG(std::string, admin, "127.0.0.1:7102",
           "load-district: the AdminService (zw-router), HOST:PORT");
 ABSL_FLAG(std::string, file, "", "load-district: the text-format District to load");
-ABSL_FLAG(bool, dry_run, false,
-          "load-district: only parse the file and print what it holds");
+ABSL_FLAG(bool, dry_run, false, "load-district: only parse the file and print what it holds");
 ABSL_FLAG(std::string, intake, "127.0.0.1:7101", "demo, get: the IntakeService, HOST:PORT");
-ABSL_FLAG(std::string, dispatch, "127.0.0.1:7103",
-          "demo: the DispatchService, HOST:PORT");
+ABSL_FLAG(std::string, dispatch, "127.0.0.1:7103", "demo: the DispatchService, HOST:PORT");
 ABSL_FLAG(std::string, district_file, "deploy/sample/district.textpb",
           "demo, get: the district the stack was loaded with (grid, categories, names)");
 ABSL_FLAG(std::string, event, "", "get: the event id");

@@ -73,8 +73,7 @@ std::string RoleName(zhiwang::v1::Role r);
 
 // Prints an event's header line and its timeline, one line per entry. `district` (may be
 // null) supplies category and department names.
-void PrintJourney(const zhiwang::v1::GetEventResponse& got,
-                  const zhiwang::v1::District* district);
+void PrintJourney(const zhiwang::v1::GetEventResponse& got, const zhiwang::v1::District* district);
 
 }  // namespace zhiwang::zwctl
 
