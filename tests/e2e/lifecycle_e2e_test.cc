@@ -13,6 +13,7 @@
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "tests/e2e/stack.h"
+#include "tests/e2e/stack_suite.h"
 
 namespace zhiwang::e2e {
 namespace {
@@ -59,31 +60,8 @@ void ExpectTimeline(const google::protobuf::RepeatedPtrField<v1::TimelineEntry>&
 
 constexpr char kRouter[] = "router";  // the subject the router acts under
 
-class LifecycleE2E : public ::testing::Test {
+class LifecycleE2E : public StackSuite {
  protected:
-  static void SetUpTestSuite() {
-    absl::StatusOr<std::unique_ptr<Stack>> stack = Stack::Start(TestDistrict(), {});
-    if (!stack.ok()) {
-      start_error_ = new std::string(stack.status().ToString());
-      return;
-    }
-    stack_ = stack->release();
-  }
-  static void TearDownTestSuite() {
-    delete stack_;
-    stack_ = nullptr;
-    delete start_error_;
-    start_error_ = nullptr;
-  }
-
-  void SetUp() override {
-    ASSERT_NE(stack_, nullptr) << "the e2e stack did not start: " << *start_error_;
-    absl::Status s = stack_->EnsureRunning();
-    ASSERT_TRUE(s.ok()) << s;
-  }
-
-  Stack& stack() { return *stack_; }
-
   // Reports a new event of `category` as `worker` and waits until the router dispatched
   // it; returns the dispatched event.
   absl::StatusOr<v1::Event> ReportAndWaitDispatched(const Identity& worker,
@@ -100,13 +78,7 @@ class LifecycleE2E : public ::testing::Test {
     if (!got.ok()) return got.status();
     return got->timeline();
   }
-
-  static Stack* stack_;
-  static std::string* start_error_;
 };
-
-Stack* LifecycleE2E::stack_ = nullptr;
-std::string* LifecycleE2E::start_error_ = nullptr;
 
 TEST_F(LifecycleE2E, HappyPathClosesWithFullTimeline) {
   const Identity worker = GridWorker("gw-happy");

@@ -17,6 +17,7 @@
 #include "common/redis/redis_client.h"
 #include "gtest/gtest.h"
 #include "tests/e2e/stack.h"
+#include "tests/e2e/stack_suite.h"
 
 namespace zhiwang::e2e {
 namespace {
@@ -34,31 +35,8 @@ namespace {
 // same client_request_id) while Redis comes back.
 constexpr absl::Duration kRetryBudget = absl::Seconds(5);
 
-class ResilienceE2E : public ::testing::Test {
+class ResilienceE2E : public StackSuite {
  protected:
-  static void SetUpTestSuite() {
-    absl::StatusOr<std::unique_ptr<Stack>> stack = Stack::Start(TestDistrict(), {});
-    if (!stack.ok()) {
-      start_error_ = new std::string(stack.status().ToString());
-      return;
-    }
-    stack_ = stack->release();
-  }
-  static void TearDownTestSuite() {
-    delete stack_;
-    stack_ = nullptr;
-    delete start_error_;
-    start_error_ = nullptr;
-  }
-
-  void SetUp() override {
-    ASSERT_NE(stack_, nullptr) << "the e2e stack did not start: " << *start_error_;
-    absl::Status s = stack_->EnsureRunning();
-    ASSERT_TRUE(s.ok()) << s;
-  }
-
-  Stack& stack() { return *stack_; }
-
   // A direct Redis connection, only to stage what a crashed router leaves behind.
   absl::StatusOr<std::unique_ptr<redis::RedisClient>> RedisDirect() {
     redis::RedisOptions o;
@@ -66,13 +44,7 @@ class ResilienceE2E : public ::testing::Test {
     o.port = stack().redis().port();
     return redis::RedisClient::Connect(o);
   }
-
-  static Stack* stack_;
-  static std::string* start_error_;
 };
-
-Stack* ResilienceE2E::stack_ = nullptr;
-std::string* ResilienceE2E::start_error_ = nullptr;
 
 struct Snapshot {
   v1::EventState state;
