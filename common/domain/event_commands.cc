@@ -25,9 +25,11 @@ EventCommands::EventCommands(EventStore* store, const OrgRegistry* orgs, const C
     : store_(store), orgs_(orgs), clock_(clock), random_(std::move(random)) {}
 
 void EventCommands::Report(const Identity& who, const ReportInput& in, Done<WriteResult> done) {
-  if (absl::Status s = ValidateReportShape(in); !s.ok()) return done(s);
+  // BuildReportedEvent validates every field; only when the grid is unknown do we validate
+  // here, so that a malformed request is named by its first bad field, not by the grid.
   std::shared_ptr<const District> district = orgs_->FindByGrid(in.location.grid_id);
   if (district == nullptr) {
+    if (absl::Status s = ValidateReportShape(in); !s.ok()) return done(s);
     return done(absl::InvalidArgumentError(
         absl::StrCat("location.grid_id: '", in.location.grid_id, "' is not a known grid")));
   }

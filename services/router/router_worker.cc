@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/blocking_counter.h"
 #include "common/redis/keys.h"
@@ -128,13 +129,25 @@ void RouterWorker::Run() {
 
 void RouterWorker::PollDistrict(const std::string& district_id, absl::Duration block) {
   std::string stream = redis::keys::RouterQueue(district_id);
-  // Idempotent: BUSYGROUP when the group exists. From "0" so entries written before the
-  // first router started are routed too.
-  (void)reader_->Call({"XGROUP", "CREATE", stream, kGroup, "0", "MKSTREAM"});
+  if (!groups_ready_.contains(district_id)) {
+    // Once per district (again after NOGROUP). BUSYGROUP when the group exists already.
+    // From "0" so entries written before the first router started are routed too.
+    absl::StatusOr<redis::RedisReply> created =
+        reader_->Call({"XGROUP", "CREATE", stream, kGroup, "0", "MKSTREAM"});
+    if (created.ok() && (!created->is_error() || absl::StartsWith(created->str, "BUSYGROUP"))) {
+      groups_ready_.insert(district_id);
+    }
+  }
   // Each call may wait for Redis up to its timeout; check for Stop() between them so a
   // router stops promptly even while Redis is away.
   if (stop_) return;
-  Reclaim(district_id);
+  // Entries of dead routers can only become reclaimable after reclaim_after, so looking
+  // twice per period is enough.
+  absl::Time now = clock_->Now();
+  if (now >= next_reclaim_[district_id]) {
+    next_reclaim_[district_id] = now + options_.reclaim_after / 2;
+    Reclaim(district_id);
+  }
   // First our own pending entries (left by a failed attempt or a previous run under this
   // consumer name), then new ones.
   for (const char* from : {"0", ">"}) {
@@ -151,6 +164,12 @@ void RouterWorker::PollDistrict(const std::string& district_id, absl::Duration b
     }
     absl::StatusOr<redis::RedisReply> reply = reader_->Call(std::move(cmd));
     if (!reply.ok()) {
+      absl::SleepFor(absl::Milliseconds(200));
+      return;
+    }
+    if (reply->is_error()) {
+      // NOGROUP: the stream was deleted (e.g. flushed); create the group again next time.
+      groups_ready_.erase(district_id);
       absl::SleepFor(absl::Milliseconds(200));
       return;
     }

@@ -15,6 +15,8 @@
 #include <string>
 #include <thread>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/time/time.h"
 #include "common/base/clock.h"
 #include "common/domain/event_store.h"
@@ -64,6 +66,9 @@ class RouterWorker {
   Options options_;
   std::atomic<bool> stop_{false};
   std::thread thread_;
+  // Used by the worker thread only.
+  absl::flat_hash_set<std::string> groups_ready_;  // districts whose consumer group exists
+  absl::flat_hash_map<std::string, absl::Time> next_reclaim_;
 };
 
 }  // namespace zhiwang::router
