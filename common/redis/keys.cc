@@ -26,6 +26,8 @@ std::string RouterQueue(absl::string_view d) { return absl::StrCat(Prefix(d), "q
 std::string DepartmentQueue(absl::string_view d, absl::string_view dep) {
   return absl::StrCat(Prefix(d), "q:dep:", dep);
 }
+std::string ChangeFeed(absl::string_view d) { return absl::StrCat(Prefix(d), "q:changes"); }
+std::string Notifications(absl::string_view d) { return absl::StrCat(Prefix(d), "q:notify"); }
 std::string Organisation(absl::string_view d) { return absl::StrCat(Prefix(d), "org"); }
 std::string OrganisationDistricts() { return "zw:org:districts"; }
 

@@ -31,6 +31,12 @@ std::string DepartmentIndex(absl::string_view district, absl::string_view depart
 std::string RouterQueue(absl::string_view district);
 // zw:{D}:q:dep:<department> — stream of {e, v}: work assigned to a department
 std::string DepartmentQueue(absl::string_view district, absl::string_view department);
+// zw:{D}:q:changes — stream of {e: event id, v: version, s: state, a: action, t: ms}: one
+// entry per committed transition (the change feed for the SLA service, consoles, audit)
+std::string ChangeFeed(absl::string_view district);
+// zw:{D}:q:notify — stream of {e: event id, dep: department id, d: serialized
+// zhiwang.v1.Notification}: warnings and escalations for delivery
+std::string Notifications(absl::string_view district);
 // zw:{D}:org — hash {v: version, d: serialized zhiwang.v1.District}
 std::string Organisation(absl::string_view district);
 // zw:org:districts — set of district ids (global, outside any district's slot)
