@@ -31,4 +31,19 @@ std::string Notifications(absl::string_view d) { return absl::StrCat(Prefix(d), 
 std::string Organisation(absl::string_view d) { return absl::StrCat(Prefix(d), "org"); }
 std::string OrganisationDistricts() { return "zw:org:districts"; }
 
+// --- sla ---
+std::string SlaRecordPrefix(absl::string_view d) { return absl::StrCat(Prefix(d), "sla:ev:"); }
+std::string SlaRecord(absl::string_view d, absl::string_view id) {
+  return absl::StrCat(SlaRecordPrefix(d), id);
+}
+std::string EventPrefix(absl::string_view d) { return absl::StrCat(Prefix(d), "ev:"); }
+std::string SlaTimers(absl::string_view d) { return absl::StrCat(Prefix(d), "sla:timers"); }
+std::string SupervisionOrderPrefix(absl::string_view d) {
+  return absl::StrCat(Prefix(d), "sla:so:");
+}
+std::string SupervisionOrder(absl::string_view d, absl::string_view id) {
+  return absl::StrCat(SupervisionOrderPrefix(d), id);
+}
+// --- end sla ---
+
 }  // namespace zhiwang::redis::keys

@@ -37,6 +37,24 @@ std::string ChangeFeed(absl::string_view district);
 // zw:{D}:q:notify — stream of {e: event id, dep: department id, d: serialized
 // zhiwang.v1.Notification}: warnings and escalations for delivery
 std::string Notifications(absl::string_view district);
+// --- sla (docs/sla.md) ---
+// zw:{D}:sla:ev:<id> — hash: the SLA record of an event {v: version applied, n: stage
+// seq, g: generation, st: stage number, dep: department, d: serialized
+// zhiwang.v1.SlaRecord, tm: armed timer members (space-separated), f: fired rungs
+// (",0,1,"), so: supervision order ids (",id,"), b<rung>: notification blob,
+// oi<rung>/o<rung>: supervision order id / blob}
+std::string SlaRecord(absl::string_view district, absl::string_view event_id);
+// The prefix of SlaRecord keys (the fire script appends the event id).
+std::string SlaRecordPrefix(absl::string_view district);
+// The prefix of Event keys (the fire script appends the event id to check its state).
+std::string EventPrefix(absl::string_view district);
+// zw:{D}:sla:timers — zset of timer members "<event>|<stage seq>|<generation>|<rung>"
+// scored by due time (ms)
+std::string SlaTimers(absl::string_view district);
+// zw:{D}:sla:so:<id> — string: serialized zhiwang.v1.SupervisionOrder
+std::string SupervisionOrder(absl::string_view district, absl::string_view order_id);
+std::string SupervisionOrderPrefix(absl::string_view district);
+// --- end sla ---
 // zw:{D}:org — hash {v: version, d: serialized zhiwang.v1.District}
 std::string Organisation(absl::string_view district);
 // zw:org:districts — set of district ids (global, outside any district's slot)

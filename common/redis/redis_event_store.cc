@@ -98,10 +98,12 @@ void RedisEventStore::Create(const NewEvent& created, const IdempotencyKey& key,
   client_->RunScript(
       s.source, s.sha1,
       {keys::Event(d, e.id), keys::Timeline(d, e.id), keys::Request(d, key.subject, key.request_id),
-       keys::ReporterIndex(d, e.reporter.subject), keys::RouterQueue(d)},
+       keys::ReporterIndex(d, e.reporter.subject), keys::RouterQueue(d),
+       keys::ChangeFeed(d)},  // sla: change feed
       {e.id, EncodeEvent(e), absl::StrCat(static_cast<int>(e.state)), absl::StrCat(key.fingerprint),
        EncodeEntry(entry), absl::StrCat(Millis(e.created_at)),
-       absl::StrCat(kIdempotencyTtlSeconds)},
+       absl::StrCat(kIdempotencyTtlSeconds),
+       absl::StrCat(static_cast<int>(entry.action))},  // sla: change feed
       [e, key, done = std::move(done)](absl::StatusOr<RedisReply> reply) {
         done(WriteOutcome(std::move(reply), e, key));
       });
@@ -165,7 +167,8 @@ void RedisEventStore::CommitSteps(const Event& before, const std::vector<Transit
       new_holder.empty() ? event_key : keys::DepartmentIndex(d, new_holder),
       !enqueue                          ? event_key
       : queue == WorkQueue::kDepartment ? keys::DepartmentQueue(d, after.department_id)
-                                        : keys::RouterQueue(d)};
+                                        : keys::RouterQueue(d),
+      keys::ChangeFeed(d)};  // sla: change feed
   std::vector<std::string> args = {before.id,
                                    absl::StrCat(before.version),
                                    absl::StrCat(static_cast<int>(before.state)),
@@ -179,7 +182,9 @@ void RedisEventStore::CommitSteps(const Event& before, const std::vector<Transit
                                    old_holder.empty() ? "0" : "1",
                                    new_holder.empty() ? "0" : "1",
                                    enqueue ? "1" : "0",
-                                   absl::StrCat(maxlen)};
+                                   absl::StrCat(maxlen),
+                                   // sla: the change feed's action
+                                   absl::StrCat(static_cast<int>(steps.back().entry.action))};
   for (const TransitionOutcome& step : steps) {
     TimelineEntry entry = step.entry;
     entry.seq = step.event.version;

@@ -4,11 +4,12 @@
 -- nothing.
 -- KEYS: 1 event, 2 timeline, 3 request (the event key again when none is recorded),
 --       4 old department index, 5 new department index, 6 work queue (unused
---       index/queue slots repeat the event key)
+--       index/queue slots repeat the event key), 7 change feed (sla)
 -- ARGV: 1 event id, 2 expected version, 3 expected state, 4 new version, 5 new state,
 --       6 event blob, 7 fingerprint ('' = record no request), 8 now ms, 9 request ttl s,
 --       10 holder changed '1'|'0', 11 had holder, 12 has holder,
---       13 queue '1'|'0', 14 queue maxlen ('0' = never trim), 15.. entry blobs
+--       13 queue '1'|'0', 14 queue maxlen ('0' = never trim), 15 action number of the
+--       last step (sla), 16.. entry blobs
 -- Returns {'ok'} | {'replay', blob} | {'reused'} | {'missing'} | {'conflict', v, s}
 local record = ARGV[7] ~= ''
 if record then
@@ -25,7 +26,7 @@ local cur = redis.call('HMGET', KEYS[1], 'v', 's')
 if not cur[1] then return {'missing'} end
 if cur[1] ~= ARGV[2] or cur[2] ~= ARGV[3] then return {'conflict', cur[1], cur[2]} end
 redis.call('HSET', KEYS[1], 's', ARGV[5], 'v', ARGV[4], 'd', ARGV[6])
-redis.call('RPUSH', KEYS[2], unpack(ARGV, 15, #ARGV))
+redis.call('RPUSH', KEYS[2], unpack(ARGV, 16, #ARGV))
 if ARGV[10] == '1' then
   if ARGV[11] == '1' then redis.call('ZREM', KEYS[4], ARGV[1]) end
   if ARGV[12] == '1' then redis.call('ZADD', KEYS[5], ARGV[8], ARGV[1]) end
@@ -40,4 +41,7 @@ end
 if record then
   redis.call('SET', KEYS[3], ARGV[7] .. ':' .. ARGV[6], 'EX', ARGV[9])
 end
+-- sla: the change feed (docs/sla.md)
+redis.call('XADD', KEYS[7], '*', 'e', ARGV[1], 'v', ARGV[4], 's', ARGV[5], 'a', ARGV[15],
+           't', ARGV[8])
 return {'ok'}
