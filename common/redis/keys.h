@@ -37,6 +37,15 @@ std::string ChangeFeed(absl::string_view district);
 // zw:{D}:q:notify — stream of {e: event id, dep: department id, d: serialized
 // zhiwang.v1.Notification}: warnings and escalations for delivery
 std::string Notifications(absl::string_view district);
+// ---- org (issue 3)
+// zw:{D}:ix:triage:<centre> — zset of event ids waiting in a dispatch centre's triage
+// queue, by entry time (ms); maintained by transition.lua
+std::string TriageIndex(absl::string_view district, absl::string_view centre);
+// zw:{D}:ix:followers:<master> — zset of the event ids merged into a master, by merge
+// time (ms); maintained by transition.lua
+std::string FollowersIndex(absl::string_view district, absl::string_view master_event_id);
+// ---- end org
+
 // zw:{D}:org — hash {v: version, d: serialized zhiwang.v1.District}
 std::string Organisation(absl::string_view district);
 // zw:org:districts — set of district ids (global, outside any district's slot)
