@@ -12,9 +12,13 @@ bool PolygonContains(const Polygon& poly, LatLng p) {
   for (size_t i = 0, j = n - 1; i < n; j = i++) {
     const LatLng& a = poly[i];
     const LatLng& b = poly[j];
-    // Half-open: exactly one end strictly above p.lat.
+    // Half-open: exactly one end strictly above p.lat. The crossing is computed from
+    // the lower end, whichever way the polygon runs, so two grids sharing the edge get
+    // the bit-identical crossing and never both (or neither) claim a border point.
     if ((a.lat > p.lat) != (b.lat > p.lat)) {
-      double x = a.lng + (p.lat - a.lat) * (b.lng - a.lng) / (b.lat - a.lat);
+      const LatLng& lo = a.lat < b.lat ? a : b;
+      const LatLng& hi = a.lat < b.lat ? b : a;
+      double x = lo.lng + (p.lat - lo.lat) * (hi.lng - lo.lng) / (hi.lat - lo.lat);
       if (x > p.lng) inside = !inside;
     }
   }
