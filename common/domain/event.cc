@@ -32,7 +32,14 @@ constexpr std::array<absl::string_view, kMaxEventAction + 1> kActionNames = {"un
                                                                              "request_suspension",
                                                                              "approve_suspension",
                                                                              "deny_suspension",
-                                                                             "resume"};
+                                                                             "resume",
+                                                                             // 23–29 unused
+                                                                             "", "", "", "", "", "", "",
+                                                                             // ---- org (issue 3)
+                                                                             "triage",
+                                                                             "unmerge",
+                                                                             "recategorise",
+                                                                             "co_handle"};
 
 constexpr std::array<absl::string_view, kMaxRole + 1> kRoleNames = {"unspecified",
                                                                     "grid_worker",

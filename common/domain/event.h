@@ -59,8 +59,13 @@ enum class EventAction : int {
   kApproveSuspension = 20,
   kDenySuspension = 21,
   kResume = 22,
+  // ---- org (issue 3): 30–39
+  kTriage = 30,        // the router queues the event for a dispatch centre
+  kUnmerge = 31,       // a dispatcher undoes a merge; routed again
+  kRecategorise = 32,  // a dispatcher fixes the category
+  kCoHandle = 33,      // a dispatcher sets the assisting departments
 };
-inline constexpr int kMaxEventAction = 22;
+inline constexpr int kMaxEventAction = 33;
 
 enum class Role : int {
   kUnspecified = 0,
@@ -124,6 +129,16 @@ struct Reporter {
   std::string phone;
 };
 
+// org (issue 3): why a routing decision was made (zhiwang.v1.RoutingExplanation).
+struct RoutingExplanation {
+  std::string rule_id;  // "" when no rule matched
+  std::string scope;    // "grid", "community", "street", "district" or ""
+  std::string area_id;
+  std::string department_id;  // "" when sent to triage
+  std::string reason;
+  std::string triage_centre_id;
+};
+
 struct Event {
   std::string id;
   std::string district_id;
@@ -147,6 +162,16 @@ struct Event {
   bool extension_pending = false;
   bool suspension_pending = false;
   int32_t extension_count = 0;
+  // ---- org (issue 3): proto fields 60–79
+  std::string located_grid_id;  // point-in-polygon result, "" when not located
+  bool grid_mismatch = false;   // located_grid_id differs from location.grid_id
+  bool cross_street = false;    // reported and located grids lie in different streets
+  RoutingExplanation routing;   // the last routing decision
+  std::vector<std::string> assisting_department_ids;  // co-handling; department_id leads
+  bool binding_assignment = false;     // assigned by adjudication: cannot be rejected
+  bool awaiting_adjudication = false;  // in a centre's queue after max rejections
+  std::string triage_centre_id;        // whose triage queue holds it, "" when none
+  std::vector<std::string> previous_category_codes;  // oldest first
 };
 
 struct TimelineEntry {

@@ -16,7 +16,12 @@ uint64_t FingerprintOf(const std::string& event_id, const Command& c) {
       .Add(c.reason_code)
       .Add(c.evidence)
       .Add(c.department_id)
-      .Add(c.merge_into);
+      .Add(c.merge_into)
+      // org (issue 3)
+      .Add(c.triage_centre_id)
+      .Add(c.category_code)
+      .Add(static_cast<int64_t>(c.assisting_department_ids.size()));
+  for (const std::string& d : c.assisting_department_ids) f.Add(d);
   return f.value();
 }
 
@@ -73,6 +78,27 @@ class EventCommands::ActOperation : public std::enable_shared_from_this<ActOpera
         return done_(absl::InvalidArgumentError(
             absl::StrCat("department_id: '", command_.department_id,
                          "' is not a department of district ", current.district_id)));
+      }
+    }
+    // ---- org (issue 3): parameters naming the organisation.
+    if (command_.action == EventAction::kCoHandle || command_.action == EventAction::kRecategorise) {
+      std::shared_ptr<const District> d = owner_->orgs_->Find(current.district_id);
+      if (d == nullptr) {
+        return done_(absl::UnavailableError(
+            absl::StrCat("district ", current.district_id, " is not loaded")));
+      }
+      for (const std::string& dep : command_.assisting_department_ids) {
+        if (d->FindDepartment(dep) == nullptr) {
+          return done_(absl::InvalidArgumentError(
+              absl::StrCat("assisting_department_ids: '", dep,
+                           "' is not a department of district ", current.district_id)));
+        }
+      }
+      if (command_.action == EventAction::kRecategorise &&
+          d->FindCategory(command_.category_code) == nullptr) {
+        return done_(absl::InvalidArgumentError(absl::StrCat(
+            "category_code: '", command_.category_code, "' is not a category of district ",
+            current.district_id)));
       }
     }
     absl::StatusOr<TransitionOutcome> outcome =

@@ -127,6 +127,14 @@ class InterferingStore final : public EventStore {
                         const PageRequest& page, Done<Page> done) override {
     inner_->ListByDepartment(district_id, department_id, page, std::move(done));
   }
+  void ListTriage(const std::string& district_id, const std::string& centre_id,
+                  const PageRequest& page, Done<Page> done) override {
+    inner_->ListTriage(district_id, centre_id, page, std::move(done));
+  }
+  void ListFollowers(const std::string& district_id, const std::string& master_id,
+                     const PageRequest& page, Done<Page> done) override {
+    inner_->ListFollowers(district_id, master_id, page, std::move(done));
+  }
 
  private:
   MemoryEventStore* inner_;

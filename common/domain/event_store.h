@@ -105,6 +105,15 @@ class EventStore {
   // Events a department holds (HoldingDepartment), oldest assignment first.
   virtual void ListByDepartment(const std::string& district_id, const std::string& department_id,
                                 const PageRequest& page, Done<Page> done) = 0;
+
+  // ---- org (issue 3)
+  // Events waiting in a dispatch centre's triage queue (TriageCentre), oldest entry
+  // first. CommitSteps keeps this index in the same atomic write.
+  virtual void ListTriage(const std::string& district_id, const std::string& centre_id,
+                          const PageRequest& page, Done<Page> done) = 0;
+  // The followers of a master event (merged into it: MasterOf), oldest merge first.
+  virtual void ListFollowers(const std::string& district_id, const std::string& master_id,
+                             const PageRequest& page, Done<Page> done) = 0;
 };
 
 }  // namespace zhiwang

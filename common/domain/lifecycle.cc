@@ -28,6 +28,7 @@ const RoleSet kReportersAndDispatchers =
     Roles({R::kGridWorker, R::kCommunityStaff, R::kStreetDispatcher, R::kDistrictDispatcher});
 const RoleSet kDepartmentAndDispatchers = Roles(
     {R::kDepartmentOperator, R::kDepartmentSystem, R::kStreetDispatcher, R::kDistrictDispatcher});
+const RoleSet kSystemOnly = Roles({R::kSystem});
 const RoleSet kEvaluators = Roles({R::kStreetDispatcher, R::kDistrictDispatcher, R::kLeader});
 
 // The whole lifecycle. Side roads (cancel, merge, self-resolve) are open only before a
@@ -96,6 +97,20 @@ const std::vector<TransitionRule>& Table() {
       {S::kSuspended, A::kResume, S::kInProgress, kDepartmentAndDispatchers,
        Party::kAssignedDepartment},
       {S::kSuspended, A::kCancel, S::kCancelled, kDispatchers, Party::kAnyone},
+      // ---- org (issue 3): triage, unmerge, recategorise, co-handling
+      {S::kAccepted, A::kTriage, S::kAccepted, kSystemOnly, Party::kAnyone},
+      {S::kRejected, A::kTriage, S::kRejected, kSystemOnly, Party::kAnyone},
+      {S::kMerged, A::kUnmerge, S::kAccepted, kDispatchers, Party::kAnyone},
+      {S::kAccepted, A::kRecategorise, S::kAccepted, kDispatchers, Party::kAnyone},
+      {S::kRejected, A::kRecategorise, S::kRejected, kDispatchers, Party::kAnyone},
+      {S::kDispatched, A::kRecategorise, S::kDispatched, kDispatchers, Party::kAnyone},
+      {S::kClaimed, A::kRecategorise, S::kClaimed, kDispatchers, Party::kAnyone},
+      {S::kInProgress, A::kRecategorise, S::kInProgress, kDispatchers, Party::kAnyone},
+      {S::kDispatched, A::kCoHandle, S::kDispatched, kDispatchers, Party::kAnyone},
+      {S::kClaimed, A::kCoHandle, S::kClaimed, kDispatchers, Party::kAnyone},
+      {S::kInProgress, A::kCoHandle, S::kInProgress, kDispatchers, Party::kAnyone},
+      {S::kRework, A::kCoHandle, S::kRework, kDispatchers, Party::kAnyone},
+      {S::kSuspended, A::kCoHandle, S::kSuspended, kDispatchers, Party::kAnyone},
   };
   return *table;
 }
@@ -151,6 +166,33 @@ absl::Status CheckParameters(const Event& event, const Command& c) {
             absl::StrCat("note is required to ", ActionName(c.action)));
       }
       return absl::OkStatus();
+    // ---- org (issue 3)
+    case A::kTriage:
+      if (c.triage_centre_id.empty()) {
+        return absl::InvalidArgumentError("triage_centre_id is required to triage");
+      }
+      return absl::OkStatus();
+    case A::kUnmerge:
+      if (c.note.empty()) return absl::InvalidArgumentError("note is required to unmerge");
+      return absl::OkStatus();
+    case A::kRecategorise:
+      if (c.category_code.empty()) {
+        return absl::InvalidArgumentError("category_code is required to recategorise");
+      }
+      if (c.category_code == event.category_code) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("category_code: the event already has category ", c.category_code));
+      }
+      if (c.note.empty()) return absl::InvalidArgumentError("note is required to recategorise");
+      return absl::OkStatus();
+    case A::kCoHandle:
+      for (const std::string& d : c.assisting_department_ids) {
+        if (d.empty() || d == event.department_id) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "assisting_department_ids: '", d, "' must name a department other than the lead"));
+        }
+      }
+      return absl::OkStatus();
     case A::kMerge:
       if (c.merge_into.empty()) {
         return absl::InvalidArgumentError("merge_into is required to merge");
@@ -189,16 +231,66 @@ absl::Status CheckPending(const Event& e, EventAction a) {
   }
 }
 
+// org (issue 3): an assignment made by adjudication is binding.
+absl::Status CheckBinding(const Event& e, EventAction a) {
+  if (a == A::kReject && e.binding_assignment) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot reject event ", e.id, ": its assignment to '", e.department_id,
+        "' was made by adjudication and is binding (state '", StateName(e.state), "')"));
+  }
+  return absl::OkStatus();
+}
+
+bool IsDispatcherRole(Role r) { return r == R::kStreetDispatcher || r == R::kDistrictDispatcher; }
+
 void ApplyEffects(const Command& c, const Identity& who, Event& e) {
   switch (c.action) {
     case A::kDispatch:
       e.department_id = c.department_id;
+      // org (issue 3): an adjudicated assignment binds, and so does a dispatcher's
+      // reassignment of a binding one; a router dispatch records why.
+      if (IsDispatcherRole(who.role) && (e.awaiting_adjudication || e.binding_assignment)) {
+        e.binding_assignment = true;
+      }
+      e.awaiting_adjudication = false;
+      e.triage_centre_id.clear();
+      e.assisting_department_ids.clear();
+      if (who.role == R::kSystem) {
+        e.routing = c.routing;
+      } else {
+        e.routing = RoutingExplanation{};
+        e.routing.department_id = c.department_id;
+        e.routing.reason = absl::StrCat("assigned by ", RoleName(who.role), " ", who.subject);
+      }
+      break;
+    case A::kTriage:
+      e.triage_centre_id = c.triage_centre_id;
+      e.awaiting_adjudication = c.reason_code == kTriageAdjudication;
+      e.routing = c.routing;
+      e.routing.triage_centre_id = c.triage_centre_id;
+      break;
+    case A::kUnmerge:
+      e.merged_into.clear();
+      e.triage_centre_id.clear();
+      break;
+    case A::kRecategorise:
+      e.previous_category_codes.push_back(e.category_code);
+      e.category_code = c.category_code;
+      // Waiting for triage: routed again with the new category.
+      if (e.state == S::kAccepted || e.state == S::kRejected) {
+        e.triage_centre_id.clear();
+        e.awaiting_adjudication = false;
+      }
+      break;
+    case A::kCoHandle:
+      e.assisting_department_ids = c.assisting_department_ids;
       break;
     case A::kReject:
       // The rejecting department's open requests go with it: the next department
       // starts clean.
       e.rejected_by.push_back(e.department_id);
       e.department_id.clear();
+      e.assisting_department_ids.clear();
       e.extension_pending = false;
       e.suspension_pending = false;
       break;
@@ -225,6 +317,9 @@ void ApplyEffects(const Command& c, const Identity& who, Event& e) {
     case A::kMerge:
       e.merged_into = c.merge_into;
       e.department_id.clear();
+      e.triage_centre_id.clear();
+      e.awaiting_adjudication = false;
+      e.assisting_department_ids.clear();
       break;
     case A::kSelfResolve:
     case A::kCancel:
@@ -267,6 +362,7 @@ absl::StatusOr<TransitionOutcome> ApplyCommand(const Event& current, const Ident
   if (absl::Status s = CheckParty(*rule, current, who); !s.ok()) return s;
   if (absl::Status s = CheckParameters(current, command); !s.ok()) return s;
   if (absl::Status s = CheckPending(current, command.action); !s.ok()) return s;
+  if (absl::Status s = CheckBinding(current, command.action); !s.ok()) return s;
 
   TransitionOutcome out;
   out.event = current;
@@ -293,8 +389,13 @@ absl::StatusOr<TransitionOutcome> ApplyCommand(const Event& current, const Ident
 WorkQueue NextWorkQueue(const Event& e) {
   switch (e.state) {
     case S::kReported:
-    case S::kRejected:
       return WorkQueue::kRouter;
+    // org (issue 3): accepted or rejected events go (back) to the router unless they
+    // wait in a dispatch centre's triage queue (an accepted event reaches the router
+    // again after an unmerge or a recategorisation in triage).
+    case S::kAccepted:
+    case S::kRejected:
+      return e.triage_centre_id.empty() ? WorkQueue::kRouter : WorkQueue::kNone;
     case S::kDispatched:
     case S::kRework:
       return WorkQueue::kDepartment;
@@ -302,6 +403,13 @@ WorkQueue NextWorkQueue(const Event& e) {
       return WorkQueue::kNone;
   }
 }
+
+std::string TriageCentre(const Event& e) {
+  if (e.state != S::kAccepted && e.state != S::kRejected) return "";
+  return e.triage_centre_id;
+}
+
+std::string MasterOf(const Event& e) { return e.state == S::kMerged ? e.merged_into : ""; }
 
 std::string HoldingDepartment(const Event& e) {
   switch (e.state) {

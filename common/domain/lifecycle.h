@@ -49,7 +49,20 @@ struct Command {
   std::vector<Attachment> evidence;
   std::string department_id;  // kDispatch: the department to assign
   std::string merge_into;     // kMerge: the master event
+  // ---- org (issue 3)
+  RoutingExplanation routing;  // kDispatch / kTriage by the router: why
+  std::string triage_centre_id;  // kTriage: the centre whose queue takes the event
+  std::string category_code;     // kRecategorise: the new category
+  std::vector<std::string> assisting_department_ids;  // kCoHandle
 };
+
+// org (issue 3): reason codes of kTriage (on the timeline entry).
+inline constexpr char kTriageNoRule[] = "no_rule";
+inline constexpr char kTriageAdjudication[] = "adjudication";
+// org (issue 3): reason codes of kRecategorise: what the SLA service does with the clock
+// (the district's recategorise_clock setting).
+inline constexpr char kClockRestart[] = "clock_restart";
+inline constexpr char kClockKeep[] = "clock_keep";
 
 struct TransitionOutcome {
   Event event;          // the event after the transition (version + 1)
@@ -73,6 +86,12 @@ WorkQueue NextWorkQueue(const Event& event);
 // The department currently holding the event as work (for its assignment index), or ""
 // when it is not with a department.
 std::string HoldingDepartment(const Event& event);
+
+// org (issue 3): the dispatch centre whose triage queue holds the event (accepted or
+// rejected with triage_centre_id set), or "".
+std::string TriageCentre(const Event& event);
+// org (issue 3): the master of a merged event (for the followers index), or "".
+std::string MasterOf(const Event& event);
 
 }  // namespace zhiwang
 

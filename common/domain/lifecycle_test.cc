@@ -100,6 +100,10 @@ Command FullCommand(EventAction a) {
   c.evidence = {Photo()};
   c.department_id = kOtherDept;
   c.merge_into = "440304-20261127-0000000002";
+  // org (issue 3)
+  c.triage_centre_id = "centre_1";
+  c.category_code = "0999";
+  c.assisting_department_ids = {"assist_dep"};
   return c;
 }
 
@@ -189,6 +193,21 @@ const std::vector<ExpectedRule>& Expected() {
       {S::kSuspended, A::kResume, S::kInProgress, kDepartmentAndDispatchers,
        Party::kAssignedDepartment},
       {S::kSuspended, A::kCancel, S::kCancelled, kDispatchers, Party::kAnyone},
+      // ---- org (issue 3): the router queues for triage; dispatchers unmerge,
+      // recategorise and set co-handling departments.
+      {S::kAccepted, A::kTriage, S::kAccepted, {R::kSystem}, Party::kAnyone},
+      {S::kRejected, A::kTriage, S::kRejected, {R::kSystem}, Party::kAnyone},
+      {S::kMerged, A::kUnmerge, S::kAccepted, kDispatchers, Party::kAnyone},
+      {S::kAccepted, A::kRecategorise, S::kAccepted, kDispatchers, Party::kAnyone},
+      {S::kRejected, A::kRecategorise, S::kRejected, kDispatchers, Party::kAnyone},
+      {S::kDispatched, A::kRecategorise, S::kDispatched, kDispatchers, Party::kAnyone},
+      {S::kClaimed, A::kRecategorise, S::kClaimed, kDispatchers, Party::kAnyone},
+      {S::kInProgress, A::kRecategorise, S::kInProgress, kDispatchers, Party::kAnyone},
+      {S::kDispatched, A::kCoHandle, S::kDispatched, kDispatchers, Party::kAnyone},
+      {S::kClaimed, A::kCoHandle, S::kClaimed, kDispatchers, Party::kAnyone},
+      {S::kInProgress, A::kCoHandle, S::kInProgress, kDispatchers, Party::kAnyone},
+      {S::kRework, A::kCoHandle, S::kRework, kDispatchers, Party::kAnyone},
+      {S::kSuspended, A::kCoHandle, S::kSuspended, kDispatchers, Party::kAnyone},
   };
   return *rules;
 }
@@ -245,8 +264,11 @@ TEST(TransitionTableTest, NoRuleReportsOrLeadsBackToUnspecifiedOrReported) {
   }
 }
 
-TEST(TransitionTableTest, TerminalStatesHaveNoOutgoingRule) {
+// Except a dispatcher's correction of a wrong merge (unmerge, issue 3): merged stays
+// terminal for the clock and evaluation.
+TEST(TransitionTableTest, TerminalStatesHaveNoOutgoingRuleButUnmerge) {
   for (const TransitionRule& rule : TransitionTable()) {
+    if (rule.from == S::kMerged && rule.action == A::kUnmerge) continue;
     EXPECT_FALSE(IsTerminal(rule.from))
         << "terminal state " << StateName(rule.from) << " has rule for " << ActionName(rule.action);
   }
@@ -261,7 +283,7 @@ TEST(TransitionTableTest, TerminalStatesAreExactlyTheDeadEnds) {
     bool has_rule = std::any_of(TransitionTable().begin(), TransitionTable().end(),
                                 [&](const TransitionRule& r) { return r.from == state; });
     // A non-terminal state with no way out would strand events in it.
-    EXPECT_EQ(has_rule, !IsTerminal(state));
+    if (state != S::kMerged) EXPECT_EQ(has_rule, !IsTerminal(state));
   }
   // Closed and self-resolved events may still be evaluated, so they are not terminal.
   EXPECT_FALSE(IsTerminal(S::kClosed));
@@ -292,10 +314,33 @@ Event ExpectedAfter(const Event& before, const Command& c, EventState to) {
   switch (c.action) {
     case A::kDispatch:
       e.department_id = c.department_id;
+      e.triage_centre_id.clear();
+      e.awaiting_adjudication = false;
+      e.assisting_department_ids.clear();
       break;
     case A::kReject:
       e.rejected_by.push_back(before.department_id);
       e.department_id.clear();
+      e.assisting_department_ids.clear();
+      break;
+    case A::kTriage:
+      e.triage_centre_id = c.triage_centre_id;
+      e.awaiting_adjudication = c.reason_code == "adjudication";
+      break;
+    case A::kUnmerge:
+      e.merged_into.clear();
+      e.triage_centre_id.clear();
+      break;
+    case A::kRecategorise:
+      e.previous_category_codes.push_back(before.category_code);
+      e.category_code = c.category_code;
+      if (before.state == S::kAccepted || before.state == S::kRejected) {
+        e.triage_centre_id.clear();
+        e.awaiting_adjudication = false;
+      }
+      break;
+    case A::kCoHandle:
+      e.assisting_department_ids = c.assisting_department_ids;
       break;
     case A::kVerifyFail:
       e.rework_count = before.rework_count + 1;
@@ -320,6 +365,9 @@ Event ExpectedAfter(const Event& before, const Command& c, EventState to) {
     case A::kMerge:
       e.merged_into = c.merge_into;
       e.department_id.clear();
+      e.triage_centre_id.clear();
+      e.awaiting_adjudication = false;
+      e.assisting_department_ids.clear();
       break;
     case A::kSelfResolve:
     case A::kCancel:
@@ -358,6 +406,12 @@ void ExpectSameEvent(const Event& got, const Event& want) {
   EXPECT_EQ(got.extension_pending, want.extension_pending);
   EXPECT_EQ(got.suspension_pending, want.suspension_pending);
   EXPECT_EQ(got.extension_count, want.extension_count);
+  // org (issue 3)
+  EXPECT_EQ(got.triage_centre_id, want.triage_centre_id);
+  EXPECT_EQ(got.awaiting_adjudication, want.awaiting_adjudication);
+  EXPECT_EQ(got.binding_assignment, want.binding_assignment);
+  EXPECT_EQ(got.assisting_department_ids, want.assisting_department_ids);
+  EXPECT_EQ(got.previous_category_codes, want.previous_category_codes);
 }
 
 TEST(ApplyCommandTest, EveryStateAndActionIsAllowedWithItsEffectOrRefusedNamingTheState) {
@@ -909,7 +963,7 @@ TEST(ApplyCommandTest, HappyPathFromReportedToEvaluated) {
 TEST(WorkQueueTest, NextWorkQueueForEveryState) {
   const std::vector<std::pair<EventState, WorkQueue>> want = {
       {S::kUnspecified, WorkQueue::kNone}, {S::kReported, WorkQueue::kRouter},
-      {S::kAccepted, WorkQueue::kNone},    {S::kDispatched, WorkQueue::kDepartment},
+      {S::kAccepted, WorkQueue::kRouter},  {S::kDispatched, WorkQueue::kDepartment},
       {S::kClaimed, WorkQueue::kNone},     {S::kInProgress, WorkQueue::kNone},
       {S::kResolved, WorkQueue::kNone},    {S::kVerified, WorkQueue::kNone},
       {S::kClosed, WorkQueue::kNone},      {S::kEvaluated, WorkQueue::kNone},
@@ -941,6 +995,127 @@ TEST(WorkQueueTest, EventsQueuedForADepartmentAreHeldByIt) {
       EXPECT_EQ(HoldingDepartment(e), kDept) << StateName(e.state);
     }
   }
+}
+
+}  // namespace
+}  // namespace zhiwang
+
+// ---- org (issue 3): adjudication is binding; triage, recategorise, co-handling.
+namespace zhiwang {
+namespace {
+
+TEST(AdjudicationTest, DispatcherAssignmentOfEventAwaitingAdjudicationIsBindingAndCannotBeRejected) {
+  Event e = MakeEvent(S::kRejected);
+  e.department_id.clear();
+  e.rejected_by = {"dep_a", "dep_b"};
+  e.triage_centre_id = "centre_1";
+  e.awaiting_adjudication = true;
+  Command assign;
+  assign.action = A::kDispatch;
+  assign.department_id = kDept;
+  absl::StatusOr<TransitionOutcome> a = ApplyCommand(e, Caller(R::kStreetDispatcher), assign, kNow);
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_TRUE(a->event.binding_assignment);
+  EXPECT_FALSE(a->event.awaiting_adjudication);
+  EXPECT_EQ(a->event.triage_centre_id, "");
+
+  Command reject;
+  reject.action = A::kReject;
+  reject.reason_code = "not_ours";
+  absl::StatusOr<TransitionOutcome> r =
+      ApplyCommand(a->event, Caller(R::kDepartmentOperator), reject, kNow);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(r.status().message().find("binding"), absl::string_view::npos) << r.status();
+  EXPECT_NE(r.status().message().find("'dispatched'"), absl::string_view::npos) << r.status();
+}
+
+TEST(AdjudicationTest, RouterDispatchIsNeverBindingAndMayBeRejected) {
+  Event e = MakeEvent(S::kRejected);
+  e.rejected_by = {"dep_a"};
+  Command c;
+  c.action = A::kDispatch;
+  c.department_id = kDept;
+  absl::StatusOr<TransitionOutcome> a = ApplyCommand(e, Caller(R::kSystem), c, kNow);
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_FALSE(a->event.binding_assignment);
+  Command reject;
+  reject.action = A::kReject;
+  reject.reason_code = "not_ours";
+  EXPECT_TRUE(ApplyCommand(a->event, Caller(R::kDepartmentOperator), reject, kNow).ok());
+}
+
+TEST(AdjudicationTest, TriageForAdjudicationMarksTheEventAndTakesItOutOfTheRouterQueue) {
+  Event e = MakeEvent(S::kRejected);
+  EXPECT_EQ(NextWorkQueue(e), WorkQueue::kRouter);
+  Command c;
+  c.action = A::kTriage;
+  c.triage_centre_id = "centre_1";
+  c.reason_code = kTriageAdjudication;
+  absl::StatusOr<TransitionOutcome> t = ApplyCommand(e, Caller(R::kSystem), c, kNow);
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_TRUE(t->event.awaiting_adjudication);
+  EXPECT_EQ(TriageCentre(t->event), "centre_1");
+  EXPECT_EQ(NextWorkQueue(t->event), WorkQueue::kNone);
+  EXPECT_EQ(t->entry.reason_code, "adjudication");
+}
+
+TEST(RecategoriseTest, KeepsTheOldCategoryAndSendsATriagedEventBackToTheRouter) {
+  Event e = MakeEvent(S::kAccepted);
+  e.category_code = "0101";
+  e.triage_centre_id = "centre_1";
+  Command c;
+  c.action = A::kRecategorise;
+  c.category_code = "0301";
+  c.note = "it is a building site";
+  c.reason_code = kClockKeep;
+  absl::StatusOr<TransitionOutcome> r = ApplyCommand(e, Caller(R::kStreetDispatcher), c, kNow);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->event.category_code, "0301");
+  EXPECT_EQ(r->event.previous_category_codes, std::vector<std::string>{"0101"});
+  EXPECT_EQ(NextWorkQueue(r->event), WorkQueue::kRouter);
+  EXPECT_EQ(r->entry.reason_code, "clock_keep");
+
+  c.category_code = "0301";
+  absl::StatusOr<TransitionOutcome> same =
+      ApplyCommand(r->event, Caller(R::kStreetDispatcher), c, kNow);
+  EXPECT_EQ(same.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(CoHandlingTest, TheLeadMayNotAlsoAssistAndRejectionEndsCoHandling) {
+  Event e = MakeEvent(S::kClaimed);
+  Command c;
+  c.action = A::kCoHandle;
+  c.assisting_department_ids = {kDept};
+  EXPECT_EQ(ApplyCommand(e, Caller(R::kStreetDispatcher), c, kNow).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  c.assisting_department_ids = {"water", "police"};
+  absl::StatusOr<TransitionOutcome> co = ApplyCommand(e, Caller(R::kStreetDispatcher), c, kNow);
+  ASSERT_TRUE(co.ok()) << co.status();
+  EXPECT_EQ(co->event.department_id, kDept);  // the lead keeps the event and its clock
+  EXPECT_EQ(co->event.assisting_department_ids, (std::vector<std::string>{"water", "police"}));
+  Command reject;
+  reject.action = A::kReject;
+  reject.reason_code = "not_ours";
+  absl::StatusOr<TransitionOutcome> r =
+      ApplyCommand(co->event, Caller(R::kDepartmentOperator), reject, kNow);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_TRUE(r->event.assisting_department_ids.empty());
+}
+
+TEST(UnmergeTest, UnmergedEventIsAcceptedWithoutMasterAndRoutedAgain) {
+  Event e = MakeEvent(S::kMerged);
+  e.department_id.clear();
+  e.merged_into = "440304-20261127-0000000002";
+  EXPECT_EQ(MasterOf(e), "440304-20261127-0000000002");
+  Command c;
+  c.action = A::kUnmerge;
+  c.note = "not the same problem";
+  absl::StatusOr<TransitionOutcome> u = ApplyCommand(e, Caller(R::kDistrictDispatcher), c, kNow);
+  ASSERT_TRUE(u.ok()) << u.status();
+  EXPECT_EQ(u->event.state, S::kAccepted);
+  EXPECT_EQ(MasterOf(u->event), "");
+  EXPECT_EQ(NextWorkQueue(u->event), WorkQueue::kRouter);
 }
 
 }  // namespace

@@ -159,6 +159,15 @@ absl::StatusOr<NewEvent> BuildReportedEvent(const ReportInput& in, const Identit
   e.version = 1;
   e.created_at = now;
   e.updated_at = now;
+  // org (issue 3): locate the point; a disagreement with the reported grid is flagged,
+  // never overwritten (dispatchers see both).
+  if (const GridInfo* located =
+          district.LocateGrid(LatLng{in.location.latitude, in.location.longitude})) {
+    e.located_grid_id = located->id;
+    e.grid_mismatch = located->id != in.location.grid_id;
+    e.cross_street = e.grid_mismatch && district.StreetOfCommunity(located->community_id) !=
+                                            place->street_id;
+  }
 
   TimelineEntry& t = out.entry;
   t.seq = 1;

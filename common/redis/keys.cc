@@ -28,6 +28,14 @@ std::string DepartmentQueue(absl::string_view d, absl::string_view dep) {
 }
 std::string ChangeFeed(absl::string_view d) { return absl::StrCat(Prefix(d), "q:changes"); }
 std::string Notifications(absl::string_view d) { return absl::StrCat(Prefix(d), "q:notify"); }
+// ---- org (issue 3)
+std::string TriageIndex(absl::string_view d, absl::string_view centre) {
+  return absl::StrCat(Prefix(d), "ix:triage:", centre);
+}
+std::string FollowersIndex(absl::string_view d, absl::string_view master) {
+  return absl::StrCat(Prefix(d), "ix:followers:", master);
+}
+// ---- end org
 std::string Organisation(absl::string_view d) { return absl::StrCat(Prefix(d), "org"); }
 std::string OrganisationDistricts() { return "zw:org:districts"; }
 

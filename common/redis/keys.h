@@ -55,6 +55,15 @@ std::string SlaTimers(absl::string_view district);
 std::string SupervisionOrder(absl::string_view district, absl::string_view order_id);
 std::string SupervisionOrderPrefix(absl::string_view district);
 // --- end sla ---
+// ---- org (issue 3)
+// zw:{D}:ix:triage:<centre> — zset of event ids waiting in a dispatch centre's triage
+// queue, by entry time (ms); maintained by transition.lua
+std::string TriageIndex(absl::string_view district, absl::string_view centre);
+// zw:{D}:ix:followers:<master> — zset of the event ids merged into a master, by merge
+// time (ms); maintained by transition.lua
+std::string FollowersIndex(absl::string_view district, absl::string_view master_event_id);
+// ---- end org
+
 // zw:{D}:org — hash {v: version, d: serialized zhiwang.v1.District}
 std::string Organisation(absl::string_view district);
 // zw:org:districts — set of district ids (global, outside any district's slot)

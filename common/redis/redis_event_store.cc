@@ -154,8 +154,14 @@ void RedisEventStore::CommitSteps(const Event& before, const std::vector<Transit
   WorkQueue queue = NextWorkQueue(after);
   // Only an entry into a queue's state queues work: staying in a state (e.g. adding
   // progress) does not, but a dispatch to another department does.
-  bool enqueue =
-      queue != WorkQueue::kNone && (before.state != after.state || old_holder != new_holder);
+  // org (issue 3): leaving a triage queue without changing state (a recategorisation)
+  // routes the event again.
+  std::string old_triage = TriageCentre(before);
+  std::string new_triage = TriageCentre(after);
+  std::string old_master = MasterOf(before);
+  std::string new_master = MasterOf(after);
+  bool enqueue = queue != WorkQueue::kNone && (before.state != after.state ||
+                                               old_holder != new_holder || old_triage != new_triage);
   int maxlen = queue == WorkQueue::kDepartment ? kDepartmentQueueMaxLen : 0;
   std::string event_key = keys::Event(d, before.id);
   bool record = !key.request_id.empty();
@@ -169,6 +175,18 @@ void RedisEventStore::CommitSteps(const Event& before, const std::vector<Transit
       : queue == WorkQueue::kDepartment ? keys::DepartmentQueue(d, after.department_id)
                                         : keys::RouterQueue(d),
       keys::ChangeFeed(d)};  // sla: change feed
+  // ---- org (issue 3): KEYS 8–11
+  bool triage_moved = old_triage != new_triage;
+  bool master_moved = old_master != new_master;
+  script_keys.push_back(triage_moved && !old_triage.empty() ? keys::TriageIndex(d, old_triage)
+                                                            : event_key);
+  script_keys.push_back(triage_moved && !new_triage.empty() ? keys::TriageIndex(d, new_triage)
+                                                            : event_key);
+  script_keys.push_back(master_moved && !old_master.empty() ? keys::FollowersIndex(d, old_master)
+                                                            : event_key);
+  script_keys.push_back(master_moved && !new_master.empty() ? keys::FollowersIndex(d, new_master)
+                                                            : event_key);
+  // ---- end org
   std::vector<std::string> args = {before.id,
                                    absl::StrCat(before.version),
                                    absl::StrCat(static_cast<int>(before.state)),
@@ -242,6 +260,20 @@ void RedisEventStore::ListByDepartment(const std::string& district_id,
                                        const std::string& department_id, const PageRequest& page,
                                        Done<Page> done) {
   ListIndex(district_id, keys::DepartmentIndex(district_id, department_id), false, page,
+            std::move(done));
+}
+
+// ---- org (issue 3)
+void RedisEventStore::ListTriage(const std::string& district_id, const std::string& centre_id,
+                                 const PageRequest& page, Done<Page> done) {
+  if (centre_id.empty()) return done(Page{});
+  ListIndex(district_id, keys::TriageIndex(district_id, centre_id), false, page, std::move(done));
+}
+
+void RedisEventStore::ListFollowers(const std::string& district_id, const std::string& master_id,
+                                    const PageRequest& page, Done<Page> done) {
+  if (master_id.empty()) return done(Page{});
+  ListIndex(district_id, keys::FollowersIndex(district_id, master_id), false, page,
             std::move(done));
 }
 

@@ -29,6 +29,11 @@ class RedisEventStore final : public EventStore {
                       const PageRequest& page, Done<Page> done) override;
   void ListByDepartment(const std::string& district_id, const std::string& department_id,
                         const PageRequest& page, Done<Page> done) override;
+  // org (issue 3)
+  void ListTriage(const std::string& district_id, const std::string& centre_id,
+                  const PageRequest& page, Done<Page> done) override;
+  void ListFollowers(const std::string& district_id, const std::string& master_id,
+                     const PageRequest& page, Done<Page> done) override;
 
  private:
   void ListIndex(const std::string& district_id, const std::string& index_key, bool newest_first,

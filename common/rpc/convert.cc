@@ -84,6 +84,33 @@ void ToProto(const Event& e, v1::Event* out) {
   out->set_extension_pending(e.extension_pending);
   out->set_suspension_pending(e.suspension_pending);
   out->set_extension_count(e.extension_count);
+  // ---- org (issue 3)
+  out->set_located_grid_id(e.located_grid_id);
+  out->set_grid_mismatch(e.grid_mismatch);
+  out->set_cross_street(e.cross_street);
+  if (!e.routing.rule_id.empty() || !e.routing.reason.empty() ||
+      !e.routing.department_id.empty() || !e.routing.triage_centre_id.empty()) {
+    ToProto(e.routing, out->mutable_routing());
+  }
+  for (const std::string& d : e.assisting_department_ids) out->add_assisting_department_ids(d);
+  out->set_binding_assignment(e.binding_assignment);
+  out->set_awaiting_adjudication(e.awaiting_adjudication);
+  out->set_triage_centre_id(e.triage_centre_id);
+  for (const std::string& c : e.previous_category_codes) out->add_previous_category_codes(c);
+}
+
+void ToProto(const RoutingExplanation& r, v1::RoutingExplanation* out) {
+  out->set_rule_id(r.rule_id);
+  out->set_scope(r.scope);
+  out->set_area_id(r.area_id);
+  out->set_department_id(r.department_id);
+  out->set_reason(r.reason);
+  out->set_triage_centre_id(r.triage_centre_id);
+}
+
+RoutingExplanation FromProto(const v1::RoutingExplanation& p) {
+  return RoutingExplanation{p.rule_id(),       p.scope(),  p.area_id(),
+                            p.department_id(), p.reason(), p.triage_centre_id()};
 }
 
 Event FromProto(const v1::Event& p) {
@@ -112,6 +139,18 @@ Event FromProto(const v1::Event& p) {
   e.extension_pending = p.extension_pending();
   e.suspension_pending = p.suspension_pending();
   e.extension_count = p.extension_count();
+  // ---- org (issue 3)
+  e.located_grid_id = p.located_grid_id();
+  e.grid_mismatch = p.grid_mismatch();
+  e.cross_street = p.cross_street();
+  e.routing = FromProto(p.routing());
+  e.assisting_department_ids.assign(p.assisting_department_ids().begin(),
+                                    p.assisting_department_ids().end());
+  e.binding_assignment = p.binding_assignment();
+  e.awaiting_adjudication = p.awaiting_adjudication();
+  e.triage_centre_id = p.triage_centre_id();
+  e.previous_category_codes.assign(p.previous_category_codes().begin(),
+                                   p.previous_category_codes().end());
   return e;
 }
 
@@ -182,6 +221,11 @@ void ToProto(const DistrictOrg& d, v1::District* out) {
     p->set_id(g.id);
     p->set_name(g.name);
     p->set_community_id(g.community_id);
+    for (const LatLng& v : g.polygon) {
+      v1::LatLng* q = p->add_polygon();
+      q->set_lat(v.lat);
+      q->set_lng(v.lng);
+    }
   }
   for (const DepartmentInfo& dep : d.departments) {
     v1::Department* p = out->add_departments();
@@ -189,6 +233,12 @@ void ToProto(const DistrictOrg& d, v1::District* out) {
     p->set_name(dep.name);
     p->set_level(static_cast<v1::DepartmentLevel>(dep.level));
     p->set_street_id(dep.street_id);
+    for (const std::string& c : dep.category_codes) p->add_category_codes(c);
+    p->set_jurisdiction_area_id(dep.jurisdiction_area_id);
+    if (dep.integration_mode != IntegrationMode::kUnspecified || !dep.webhook_url.empty()) {
+      p->mutable_integration()->set_mode(static_cast<v1::IntegrationMode>(dep.integration_mode));
+      p->mutable_integration()->set_webhook_url(dep.webhook_url);
+    }
   }
   for (const CategoryInfo& c : d.categories) {
     v1::Category* p = out->add_categories();
@@ -196,11 +246,32 @@ void ToProto(const DistrictOrg& d, v1::District* out) {
     p->set_name(c.name);
     p->set_major(c.major);
     p->set_default_urgency(static_cast<v1::Urgency>(c.default_urgency));
+    p->set_district_level(c.district_level);
   }
   for (const RoutingRuleInfo& r : d.routing_rules) {
     v1::RoutingRule* p = out->add_routing_rules();
     p->set_category_code(r.category_code);
     for (const std::string& id : r.department_ids) p->add_department_ids(id);
+    p->set_id(r.id);
+    p->set_scope(static_cast<v1::AreaScope>(r.scope));
+    p->set_area_id(r.area_id);
+    p->set_priority(r.priority);
+  }
+  for (const DispatchCentreInfo& c : d.dispatch_centres) {
+    v1::DispatchCentre* p = out->add_dispatch_centres();
+    p->set_id(c.id);
+    p->set_name(c.name);
+    p->set_level(static_cast<v1::DepartmentLevel>(c.level));
+    p->set_street_id(c.street_id);
+  }
+  if (d.settings.max_rejections != 0 || d.settings.duplicate_radius_m != 0 ||
+      d.settings.duplicate_window_s != 0 ||
+      d.settings.recategorise_clock != RecategoriseClock::kUnspecified) {
+    v1::RoutingSettings* s = out->mutable_routing_settings();
+    s->set_max_rejections(d.settings.max_rejections);
+    s->set_duplicate_radius_m(d.settings.duplicate_radius_m);
+    s->set_duplicate_window_s(d.settings.duplicate_window_s);
+    s->set_recategorise_clock(static_cast<v1::RecategoriseClock>(d.settings.recategorise_clock));
   }
 }
 
@@ -212,22 +283,51 @@ DistrictOrg FromProto(const v1::District& p) {
   for (const v1::Community& c : p.communities()) {
     d.communities.push_back({c.id(), c.name(), c.street_id()});
   }
-  for (const v1::Grid& g : p.grids()) d.grids.push_back({g.id(), g.name(), g.community_id()});
+  for (const v1::Grid& g : p.grids()) {
+    Polygon polygon;
+    for (const v1::LatLng& v : g.polygon()) polygon.push_back({v.lat(), v.lng()});
+    d.grids.push_back({g.id(), g.name(), g.community_id(), std::move(polygon)});
+  }
   for (const v1::Department& dep : p.departments()) {
     DepartmentLevel level = dep.level() >= 0 && dep.level() <= 2
                                 ? static_cast<DepartmentLevel>(dep.level())
                                 : DepartmentLevel::kUnspecified;
-    d.departments.push_back({dep.id(), dep.name(), level, dep.street_id()});
+    DepartmentInfo info{dep.id(), dep.name(), level, dep.street_id()};
+    info.category_codes.assign(dep.category_codes().begin(), dep.category_codes().end());
+    info.jurisdiction_area_id = dep.jurisdiction_area_id();
+    int mode = dep.integration().mode();
+    info.integration_mode =
+        mode >= 0 && mode <= 3 ? static_cast<IntegrationMode>(mode) : IntegrationMode::kUnspecified;
+    info.webhook_url = dep.integration().webhook_url();
+    d.departments.push_back(std::move(info));
   }
   for (const v1::Category& c : p.categories()) {
     Urgency u = UrgencyFromProto(c.default_urgency());
     if (static_cast<int>(u) < 0) u = Urgency::kUnspecified;
-    d.categories.push_back({c.code(), c.name(), c.major(), u});
+    d.categories.push_back({c.code(), c.name(), c.major(), u, c.district_level()});
   }
   for (const v1::RoutingRule& r : p.routing_rules()) {
-    d.routing_rules.push_back(
-        {r.category_code(), {r.department_ids().begin(), r.department_ids().end()}});
+    RoutingRuleInfo rule{r.category_code(), {r.department_ids().begin(), r.department_ids().end()}};
+    rule.id = r.id();
+    // Out-of-range scopes are kept (as a cast) so that the validator names them.
+    rule.scope = static_cast<AreaScope>(r.scope());
+    rule.area_id = r.area_id();
+    rule.priority = r.priority();
+    d.routing_rules.push_back(std::move(rule));
   }
+  for (const v1::DispatchCentre& c : p.dispatch_centres()) {
+    DepartmentLevel level = c.level() >= 0 && c.level() <= 2
+                                ? static_cast<DepartmentLevel>(c.level())
+                                : DepartmentLevel::kUnspecified;
+    d.dispatch_centres.push_back({c.id(), c.name(), level, c.street_id()});
+  }
+  const v1::RoutingSettings& s = p.routing_settings();
+  d.settings.max_rejections = s.max_rejections();
+  d.settings.duplicate_radius_m = s.duplicate_radius_m();
+  d.settings.duplicate_window_s = s.duplicate_window_s();
+  int clock = s.recategorise_clock();
+  d.settings.recategorise_clock = clock >= 0 && clock <= 2 ? static_cast<RecategoriseClock>(clock)
+                                                           : RecategoriseClock::kUnspecified;
   return d;
 }
 

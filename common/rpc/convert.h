@@ -34,6 +34,9 @@ ReportInput FromProto(const v1::ReportEventRequest& r);
 
 void ToProto(const DistrictOrg& d, v1::District* out);
 DistrictOrg FromProto(const v1::District& d);
+// org (issue 3)
+void ToProto(const RoutingExplanation& r, v1::RoutingExplanation* out);
+RoutingExplanation FromProto(const v1::RoutingExplanation& p);
 
 // Range-checked enum conversion (see above for what unknown numbers become).
 EventState StateFromProto(int v);

@@ -150,12 +150,15 @@ void MemoryEventStore::CommitSteps(const Event& before, const std::vector<Transi
       if (HoldingDepartment(s.event) != HoldingDepartment(after)) {
         s.assigned_seq = ++next_assigned_seq_;
       }
+      if (TriageCentre(s.event) != TriageCentre(after)) s.triage_seq = ++next_assigned_seq_;
+      if (MasterOf(s.event) != MasterOf(after)) s.follow_seq = ++next_assigned_seq_;
       for (const TransitionOutcome& step : steps) {
         s.timeline.push_back(step.entry);
         s.timeline.back().seq = step.event.version;
       }
-      bool queue =
-          before.state != after.state || HoldingDepartment(before) != HoldingDepartment(after);
+      bool queue = before.state != after.state ||
+                   HoldingDepartment(before) != HoldingDepartment(after) ||
+                   TriageCentre(before) != TriageCentre(after);
       s.event = after;
       if (remember) requests_[RequestKey(key, before.district_id)] = {key.fingerprint, after};
       if (queue) Enqueue(after);
@@ -222,6 +225,36 @@ void MemoryEventStore::ListByDepartment(const std::string& district_id,
     }
   }
   done(TakePage(std::move(held), /*descending=*/false, page));
+}
+
+void MemoryEventStore::ListTriage(const std::string& district_id, const std::string& centre_id,
+                                  const PageRequest& page, Done<Page> done) {
+  std::vector<Listed> waiting;  // oldest entry first
+  {
+    absl::MutexLock lock(&mu_);
+    for (const auto& [id, s] : events_) {
+      if (s.event.district_id == district_id && !centre_id.empty() &&
+          TriageCentre(s.event) == centre_id) {
+        waiting.push_back({s.triage_seq, s.event});
+      }
+    }
+  }
+  done(TakePage(std::move(waiting), /*descending=*/false, page));
+}
+
+void MemoryEventStore::ListFollowers(const std::string& district_id, const std::string& master_id,
+                                     const PageRequest& page, Done<Page> done) {
+  std::vector<Listed> followers;  // oldest merge first
+  {
+    absl::MutexLock lock(&mu_);
+    for (const auto& [id, s] : events_) {
+      if (s.event.district_id == district_id && !master_id.empty() &&
+          MasterOf(s.event) == master_id) {
+        followers.push_back({s.follow_seq, s.event});
+      }
+    }
+  }
+  done(TakePage(std::move(followers), /*descending=*/false, page));
 }
 
 std::vector<MemoryEventStore::QueuedItem> MemoryEventStore::queued() const {

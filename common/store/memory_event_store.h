@@ -31,6 +31,10 @@ class MemoryEventStore final : public EventStore {
                       const PageRequest& page, Done<Page> done) override;
   void ListByDepartment(const std::string& district_id, const std::string& department_id,
                         const PageRequest& page, Done<Page> done) override;
+  void ListTriage(const std::string& district_id, const std::string& centre_id,
+                  const PageRequest& page, Done<Page> done) override;
+  void ListFollowers(const std::string& district_id, const std::string& master_id,
+                     const PageRequest& page, Done<Page> done) override;
 
   // Every work item queued so far, in order.
   std::vector<QueuedItem> queued() const;
@@ -44,6 +48,8 @@ class MemoryEventStore final : public EventStore {
     Event event;
     std::vector<TimelineEntry> timeline;
     int64_t assigned_seq = 0;  // ordering within the holding department's list
+    int64_t triage_seq = 0;    // ordering within the triage queue (org, issue 3)
+    int64_t follow_seq = 0;    // ordering within the master's followers
   };
   // Looks `key` up: ok(nullopt) when new, the result when a retry, ALREADY_EXISTS when
   // reused for another payload.

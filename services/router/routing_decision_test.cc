@@ -89,22 +89,34 @@ TEST_F(RoutingDecisionTest, RejectedBySecondOnlyGoesBackToTheFirst) {
   EXPECT_EQ(c->department_id, "dep_a");
 }
 
-TEST_F(RoutingDecisionTest, RejectedByAllWaitsForTriage) {
+// org (issue 3): "waits for triage" is now a recorded step (kTriage) naming the queue,
+// and a triaged event is left to the dispatcher.
+TEST_F(RoutingDecisionTest, RejectedByAllGoesToAdjudicationAtTheDispatchCentre) {
   Event e = EventIn(EventState::kRejected);
   e.rejected_by = {"dep_a", "dep_b"};
+  std::optional<Command> c = DecideRouting(e, district_.get());
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->action, EventAction::kTriage);
+  EXPECT_EQ(c->reason_code, kTriageAdjudication);
+  EXPECT_EQ(c->triage_centre_id, "440304_triage");  // no centre declared
+  e.triage_centre_id = c->triage_centre_id;
   EXPECT_FALSE(DecideRouting(e, district_.get()).has_value());
 }
 
-TEST_F(RoutingDecisionTest, AcceptedWithoutRuleForCategoryWaitsForTriage) {
-  EXPECT_FALSE(
-      DecideRouting(EventIn(EventState::kAccepted, "manhole"), district_.get()).has_value());
-  EXPECT_FALSE(
-      DecideRouting(EventIn(EventState::kRejected, "manhole"), district_.get()).has_value());
+TEST_F(RoutingDecisionTest, AcceptedWithoutRuleForCategoryGoesToTriage) {
+  for (EventState s : {EventState::kAccepted, EventState::kRejected}) {
+    std::optional<Command> c = DecideRouting(EventIn(s, "manhole"), district_.get());
+    ASSERT_TRUE(c.has_value());
+    EXPECT_EQ(c->action, EventAction::kTriage);
+    EXPECT_EQ(c->reason_code, kTriageNoRule);
+    EXPECT_NE(c->note.find("no rule routes category manhole"), std::string::npos) << c->note;
+  }
 }
 
-TEST_F(RoutingDecisionTest, UnknownCategoryWaitsForTriage) {
-  EXPECT_FALSE(
-      DecideRouting(EventIn(EventState::kAccepted, "no_such"), district_.get()).has_value());
+TEST_F(RoutingDecisionTest, UnknownCategoryGoesToTriage) {
+  std::optional<Command> c = DecideRouting(EventIn(EventState::kAccepted, "no_such"), district_.get());
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->action, EventAction::kTriage);
 }
 
 TEST_F(RoutingDecisionTest, OtherStatesDecideNothing) {

@@ -5,6 +5,8 @@
 -- KEYS: 1 event, 2 timeline, 3 request (the event key again when none is recorded),
 --       4 old department index, 5 new department index, 6 work queue (unused
 --       index/queue slots repeat the event key), 7 change feed (sla)
+--       org (issue 3): 8 old triage index, 9 new triage index, 10 old followers index,
+--       11 new followers index (unchanged or unused: the event key)
 -- ARGV: 1 event id, 2 expected version, 3 expected state, 4 new version, 5 new state,
 --       6 event blob, 7 fingerprint ('' = record no request), 8 now ms, 9 request ttl s,
 --       10 holder changed '1'|'0', 11 had holder, 12 has holder,
@@ -38,6 +40,12 @@ if ARGV[13] == '1' then
     redis.call('XADD', KEYS[6], 'MAXLEN', '~', ARGV[14], '*', 'e', ARGV[1], 'v', ARGV[4])
   end
 end
+-- ---- org (issue 3): triage queues and followers of masters move with the event.
+if KEYS[8] and KEYS[8] ~= KEYS[1] then redis.call('ZREM', KEYS[8], ARGV[1]) end
+if KEYS[9] and KEYS[9] ~= KEYS[1] then redis.call('ZADD', KEYS[9], ARGV[8], ARGV[1]) end
+if KEYS[10] and KEYS[10] ~= KEYS[1] then redis.call('ZREM', KEYS[10], ARGV[1]) end
+if KEYS[11] and KEYS[11] ~= KEYS[1] then redis.call('ZADD', KEYS[11], ARGV[8], ARGV[1]) end
+-- ---- end org
 if record then
   redis.call('SET', KEYS[3], ARGV[7] .. ':' .. ARGV[6], 'EX', ARGV[9])
 end
