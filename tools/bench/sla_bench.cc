@@ -64,7 +64,7 @@ end
 return due)";
 
 // An event's plan with `rungs` timers due at `due[i]`, shaped like a real one.
-ArmPlan Plan(int64_t n, const std::vector<absl::Time>& due) {
+ArmPlan Plan(const std::string& district, int64_t n, const std::vector<absl::Time>& due) {
   ArmPlan p;
   SlaRecord& r = p.record;
   r.event_id = absl::StrCat("bench-20260310-", n);
@@ -76,7 +76,7 @@ ArmPlan Plan(int64_t n, const std::vector<absl::Time>& due) {
   r.run_started = absl::Now();
   r.stage_started = r.run_started;
   r.deadline = r.run_started + absl::Hours(4);
-  r.facts = {kDistrict, "0101", Urgency::kNormal, "440304001_cgb", "440304001"};
+  r.facts = {district, "0101", Urgency::kNormal, "440304001_cgb", "440304001"};
   for (size_t i = 0; i < due.size(); ++i) {
     Timer t;
     t.stage_seq = 1;
@@ -87,7 +87,7 @@ ArmPlan Plan(int64_t n, const std::vector<absl::Time>& due) {
     Notice& no = t.notice;
     no.id = absl::StrCat(r.event_id, ":resolve:1:", i);
     no.kind = NoticeKind::kWarning;
-    no.district_id = kDistrict;
+    no.district_id = district;
     no.event_id = r.event_id;
     no.department_id = r.facts.department_id;
     no.street_id = r.facts.street_id;
@@ -104,7 +104,8 @@ ArmPlan Plan(int64_t n, const std::vector<absl::Time>& due) {
 // Arms events [from, to) with `rungs` timers each, due at due_of(event, rung); returns
 // arms per second.
 double ArmAll(RedisSlaStore* store, int64_t from, int64_t to, int rungs,
-              const std::function<absl::Time(int64_t, int)>& due_of) {
+              const std::function<absl::Time(int64_t, int)>& due_of,
+              const std::string& district = kDistrict) {
   std::atomic<int64_t> next{from};
   absl::Time start = absl::Now();
   std::vector<std::thread> threads;
@@ -113,7 +114,7 @@ double ArmAll(RedisSlaStore* store, int64_t from, int64_t to, int rungs,
       for (int64_t n = next++; n < to; n = next++) {
         std::vector<absl::Time> due;
         for (int r = 0; r < rungs; ++r) due.push_back(due_of(n, r));
-        absl::Status s = store->Arm(kDistrict, 0, Plan(n, due));
+        absl::Status s = store->Arm(district, 0, Plan(district, n, due));
         if (!s.ok()) std::fprintf(stderr, "arm: %s\n", s.ToString().c_str());
       }
     });
@@ -123,11 +124,11 @@ double ArmAll(RedisSlaStore* store, int64_t from, int64_t to, int rungs,
 }
 
 // Fires everything due now; returns deadlines per second.
-double FireAll(RedisSlaStore* store, int64_t expected) {
+double FireAll(RedisSlaStore* store, int64_t expected, const std::string& district = kDistrict) {
   int64_t fired = 0;
   absl::Time start = absl::Now();
   for (int i = 0; i < 1'000'000 && fired < expected; ++i) {
-    absl::StatusOr<std::vector<Notice>> f = store->FireDue(kDistrict, absl::Now(), 500);
+    absl::StatusOr<std::vector<Notice>> f = store->FireDue(district, absl::Now(), 500);
     if (!f.ok() || f->empty()) break;
     fired += static_cast<int64_t>(f->size());
   }
@@ -297,12 +298,27 @@ int Main() {
               static_cast<double>(after - before) / static_cast<double>(after_raw - after));
   (void)c->Call({"DEL", absl::StrCat("raw:{", kDistrict, "}:timers")});
 
-  // 3. The same throughput with `open` timers open (due far in the future).
-  double arm_full = ArmAll(&store, 0, burst_events, 4, past);
-  double fire_full = FireAll(&store, burst);
-  std::printf("with %d timers open: FireDue %.0f /s (x%.2f of empty), arming %.0f events/s "
-              "(x%.2f of empty)\n",
-              open, fire_full, fire_full / fire_empty, arm_full, arm_full / arm_empty);
+  // 3. The same throughput beside `open` open timers (due far in the future), interleaved
+  //    round by round with a district whose timer set is empty (same server, same
+  //    moment), medians of 3 rounds each.
+  std::vector<double> fire_full, fire_none, arm_full, arm_none;
+  for (int round = 0; round < 3; ++round) {
+    int64_t base = 2'000'000 + round * burst_events;
+    arm_full.push_back(ArmAll(&store, base, base + burst_events, 4, past));
+    fire_full.push_back(FireAll(&store, burst));
+    arm_none.push_back(ArmAll(&store, base, base + burst_events, 4, past, "benchempty"));
+    fire_none.push_back(FireAll(&store, burst, "benchempty"));
+  }
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
+  std::printf("beside %d open timers vs an empty timer set (same run, interleaved, medians of 3):\n",
+              open);
+  std::printf("  FireDue  %8.0f /s vs %8.0f /s   ratio %.2f\n", median(fire_full),
+              median(fire_none), median(fire_full) / median(fire_none));
+  std::printf("  arming   %8.0f /s vs %8.0f /s   ratio %.2f (events with 4 rungs)\n",
+              median(arm_full), median(arm_none), median(arm_full) / median(arm_none));
 
   // 4. Lateness at per_minute deadlines per minute (with `open` still open).
   const int secs = absl::GetFlag(FLAGS_lateness_seconds);
