@@ -104,6 +104,9 @@ class EventCommands::ActOperation : public std::enable_shared_from_this<ActOpera
     absl::StatusOr<TransitionOutcome> outcome =
         ApplyCommand(current, who_, command_, owner_->clock_->Now());
     if (!outcome.ok()) return done_(outcome.status());
+    if (owner_->guard_ != nullptr) {  // sla: e.g. the limit on extensions
+      if (absl::Status g = owner_->guard_->Check(current, command_); !g.ok()) return done_(g);
+    }
     auto self = shared_from_this();
     owner_->store_->Commit(current, *outcome, key_, [self](absl::StatusOr<WriteResult> r) {
       self->OnCommitted(std::move(r));

@@ -15,6 +15,18 @@
 
 namespace zhiwang {
 
+// --- sla: a check consulted after the lifecycle allowed an action and before it commits,
+// e.g. the SLA policy's limit on extensions per event (services/sla/extension_guard.h).
+// Implementations are thread-safe and do not block.
+class ActionGuard {
+ public:
+  virtual ~ActionGuard() = default;
+  // OK to let `command` on `current` commit; otherwise the error Act returns (nothing is
+  // written), FAILED_PRECONDITION for a rule the event breaks.
+  virtual absl::Status Check(const Event& current, const Command& command) const = 0;
+};
+// --- end sla ---
+
 class EventCommands {
  public:
   // `random` supplies the random part of new event ids. All pointers outlive this.
@@ -35,12 +47,17 @@ class EventCommands {
 
   static constexpr int kMaxAttempts = 8;
 
+  // sla: consults `guard` (may be nullptr: none, the default) before every Act commits.
+  // Set before the first call; the guard outlives this.
+  void set_guard(const ActionGuard* guard) { guard_ = guard; }
+
  private:
   class ActOperation;
   EventStore* store_;
   const OrgRegistry* orgs_;
   const Clock* clock_;
   std::function<uint64_t()> random_;
+  const ActionGuard* guard_ = nullptr;  // sla
 };
 
 // The fingerprint of an action request (event, action and every parameter).

@@ -1,9 +1,16 @@
 // zw-dispatch: serves zhiwang.v1.DispatchService. Wiring only.
+#include "absl/flags/flag.h"
 #include "absl/status/status.h"
 #include "common/rpc/log.h"
 #include "common/rpc/server_runner.h"
 #include "common/rpc/service_context.h"
 #include "services/dispatch/dispatch_service.h"
+#include "services/sla/extension_guard.h"     // sla
+#include "services/sla/sla_config_loader.h"  // sla
+
+// sla: the SLA policies whose limit on extensions is enforced before an approval commits.
+ABSL_FLAG(std::vector<std::string>, sla_policies, {},
+          "SLA policy files (deploy/sla); their extension limits are enforced on approval");
 
 int main(int argc, char** argv) {
   using namespace zhiwang;
@@ -13,6 +20,16 @@ int main(int argc, char** argv) {
     Log(LogLevel::kError, "cannot start", {{"error", ctx.status().ToString()}});
     return 1;
   }
+  // sla: refuse APPROVE_EXTENSION beyond the SLA policy's limit, before it commits.
+  sla::SlaConfig sla_config;
+  if (absl::Status s = sla::LoadSlaConfig(absl::GetFlag(FLAGS_sla_policies), {}, &sla_config,
+                                          nullptr);
+      !s.ok()) {
+    Log(LogLevel::kError, "cannot load SLA policies", {{"error", s.ToString()}});
+    return 1;
+  }
+  sla::ExtensionGuard extension_guard(&sla_config);
+  (*ctx)->commands().set_guard(&extension_guard);
   dispatch::DispatchService service(&(*ctx)->commands(), &(*ctx)->events(), &(*ctx)->orgs());
   absl::Status s = Serve({&service}, nullptr);
   if (!s.ok()) {

@@ -31,21 +31,19 @@ int main(int argc, char** argv) {
   InitService(argc, argv, "sla");
   sla::SlaConfig config;
   std::map<std::string, std::vector<v1::BusinessCalendarYear>> calendars;
-  for (const std::string& path : absl::GetFlag(FLAGS_sla_policies)) {
-    absl::StatusOr<sla::LoadedDistrict> d =
-        sla::LoadDistrict(path, absl::GetFlag(FLAGS_sla_calendars));
-    if (!d.ok()) {
-      Log(LogLevel::kError, "cannot load SLA policies", {{"error", d.status().ToString()}});
-      return 1;
-    }
-    config.Set(d->district_id, d->config);
-    for (const v1::BusinessCalendarYear& y : d->years) {
+  if (absl::Status s = sla::LoadSlaConfig(absl::GetFlag(FLAGS_sla_policies),
+                                          absl::GetFlag(FLAGS_sla_calendars), &config, &calendars);
+      !s.ok()) {
+    Log(LogLevel::kError, "cannot load SLA policies", {{"error", s.ToString()}});
+    return 1;
+  }
+  for (const auto& [district, years] : calendars) {
+    for (const v1::BusinessCalendarYear& y : years) {
       if (y.provisional()) {
         Log(LogLevel::kWarning, "provisional calendar loaded",
-            {{"district", d->district_id}, {"calendar", y.id()}});
+            {{"district", district}, {"calendar", y.id()}});
       }
     }
-    calendars[d->district_id] = d->years;
   }
   auto ctx = ServiceContext::Create(RedisOptionsFromFlags());
   if (!ctx.ok()) {

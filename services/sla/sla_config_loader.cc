@@ -150,4 +150,21 @@ absl::StatusOr<LoadedDistrict> LoadDistrict(
   return out;
 }
 
+absl::Status LoadSlaConfig(const std::vector<std::string>& policy_paths,
+                           const std::vector<std::string>& default_calendar_files,
+                           SlaConfig* config,
+                           std::map<std::string, std::vector<v1::BusinessCalendarYear>>* years) {
+  std::vector<LoadedDistrict> loaded;
+  for (const std::string& path : policy_paths) {
+    absl::StatusOr<LoadedDistrict> d = LoadDistrict(path, default_calendar_files);
+    if (!d.ok()) return d.status();
+    loaded.push_back(*std::move(d));
+  }
+  for (LoadedDistrict& d : loaded) {
+    config->Set(d.district_id, d.config);
+    if (years != nullptr) (*years)[d.district_id] = std::move(d.years);
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace zhiwang::sla

@@ -7,6 +7,7 @@
 // its files and restarting (or SIGHUP-less reload: the service reloads when told by
 // flags; see docs/sla.md).
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,13 @@ struct LoadedDistrict {
 // the policy file's folder) or, when it names none, `default_calendar_files`.
 absl::StatusOr<LoadedDistrict> LoadDistrict(const std::string& policy_path,
                                             const std::vector<std::string>& default_calendar_files);
+
+// Loads every policy file (LoadDistrict) into `config`; `years` (may be nullptr) receives
+// each district's calendar years. The first error is returned; nothing is set then.
+absl::Status LoadSlaConfig(const std::vector<std::string>& policy_paths,
+                           const std::vector<std::string>& default_calendar_files,
+                           SlaConfig* config,
+                           std::map<std::string, std::vector<v1::BusinessCalendarYear>>* years);
 
 }  // namespace zhiwang::sla
 
