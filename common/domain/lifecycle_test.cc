@@ -1021,7 +1021,7 @@ TEST(AdjudicationTest, DispatcherAssignmentOfEventAwaitingAdjudicationIsBindingA
 
   Command reject;
   reject.action = A::kReject;
-  reject.reason_code = "not_ours";
+  reject.reason_code = "NOT_OUR_JURISDICTION";
   absl::StatusOr<TransitionOutcome> r =
       ApplyCommand(a->event, Caller(R::kDepartmentOperator), reject, kNow);
   ASSERT_FALSE(r.ok());
@@ -1041,7 +1041,7 @@ TEST(AdjudicationTest, RouterDispatchIsNeverBindingAndMayBeRejected) {
   EXPECT_FALSE(a->event.binding_assignment);
   Command reject;
   reject.action = A::kReject;
-  reject.reason_code = "not_ours";
+  reject.reason_code = "NOT_OUR_JURISDICTION";
   EXPECT_TRUE(ApplyCommand(a->event, Caller(R::kDepartmentOperator), reject, kNow).ok());
 }
 
@@ -1096,7 +1096,7 @@ TEST(CoHandlingTest, TheLeadMayNotAlsoAssistAndRejectionEndsCoHandling) {
   EXPECT_EQ(co->event.assisting_department_ids, (std::vector<std::string>{"water", "police"}));
   Command reject;
   reject.action = A::kReject;
-  reject.reason_code = "not_ours";
+  reject.reason_code = "NOT_OUR_JURISDICTION";
   absl::StatusOr<TransitionOutcome> r =
       ApplyCommand(co->event, Caller(R::kDepartmentOperator), reject, kNow);
   ASSERT_TRUE(r.ok()) << r.status();
