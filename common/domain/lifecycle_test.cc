@@ -283,7 +283,9 @@ TEST(TransitionTableTest, TerminalStatesAreExactlyTheDeadEnds) {
     bool has_rule = std::any_of(TransitionTable().begin(), TransitionTable().end(),
                                 [&](const TransitionRule& r) { return r.from == state; });
     // A non-terminal state with no way out would strand events in it.
-    if (state != S::kMerged) EXPECT_EQ(has_rule, !IsTerminal(state));
+    if (state != S::kMerged) {
+      EXPECT_EQ(has_rule, !IsTerminal(state));
+    }
   }
   // Closed and self-resolved events may still be evaluated, so they are not terminal.
   EXPECT_FALSE(IsTerminal(S::kClosed));
