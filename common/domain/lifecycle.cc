@@ -4,6 +4,7 @@
 #include <initializer_list>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 namespace zhiwang {
@@ -148,6 +149,10 @@ absl::Status CheckParameters(const Event& event, const Command& c) {
     case A::kReject:
       if (c.reason_code.empty()) {
         return absl::InvalidArgumentError("reason_code is required to reject");
+      }
+      if (!IsRejectReasonCode(c.reason_code)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "reason_code: '", c.reason_code, "' is not a rejection reason (see docs/routing.md)"));
       }
       return absl::OkStatus();
     case A::kResolve:
@@ -335,6 +340,13 @@ void ApplyEffects(const Command& c, const Identity& who, Event& e) {
 }  // namespace
 
 std::span<const TransitionRule> TransitionTable() { return Table(); }
+
+bool IsRejectReasonCode(absl::string_view code) {
+  for (const char* c : kRejectReasonCodes) {
+    if (absl::EqualsIgnoreCase(code, c)) return true;
+  }
+  return false;
+}
 
 const TransitionRule* FindRule(EventState from, EventAction action) {
   for (const TransitionRule& r : Table()) {

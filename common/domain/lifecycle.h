@@ -56,6 +56,14 @@ struct Command {
   std::vector<std::string> assisting_department_ids;  // kCoHandle
 };
 
+// org (issue 3): the reason codes a department may give for a rejection (退单),
+// matched case-insensitively; anything else is INVALID_ARGUMENT naming reason_code.
+// Documented in docs/routing.md.
+inline constexpr const char* kRejectReasonCodes[] = {
+    "NOT_OUR_JURISDICTION", "WRONG_DEPARTMENT", "WRONG_CATEGORY",  "WRONG_LOCATION",
+    "DUPLICATE",            "INSUFFICIENT_INFORMATION", "NOT_A_PROBLEM", "OTHER"};
+bool IsRejectReasonCode(absl::string_view code);
+
 // org (issue 3): reason codes of kTriage (on the timeline entry).
 inline constexpr char kTriageNoRule[] = "no_rule";
 inline constexpr char kTriageAdjudication[] = "adjudication";

@@ -283,7 +283,9 @@ TEST(TransitionTableTest, TerminalStatesAreExactlyTheDeadEnds) {
     bool has_rule = std::any_of(TransitionTable().begin(), TransitionTable().end(),
                                 [&](const TransitionRule& r) { return r.from == state; });
     // A non-terminal state with no way out would strand events in it.
-    if (state != S::kMerged) EXPECT_EQ(has_rule, !IsTerminal(state));
+    if (state != S::kMerged) {
+      EXPECT_EQ(has_rule, !IsTerminal(state));
+    }
   }
   // Closed and self-resolved events may still be evaluated, so they are not terminal.
   EXPECT_FALSE(IsTerminal(S::kClosed));
@@ -1021,7 +1023,7 @@ TEST(AdjudicationTest, DispatcherAssignmentOfEventAwaitingAdjudicationIsBindingA
 
   Command reject;
   reject.action = A::kReject;
-  reject.reason_code = "not_ours";
+  reject.reason_code = "NOT_OUR_JURISDICTION";
   absl::StatusOr<TransitionOutcome> r =
       ApplyCommand(a->event, Caller(R::kDepartmentOperator), reject, kNow);
   ASSERT_FALSE(r.ok());
@@ -1041,7 +1043,7 @@ TEST(AdjudicationTest, RouterDispatchIsNeverBindingAndMayBeRejected) {
   EXPECT_FALSE(a->event.binding_assignment);
   Command reject;
   reject.action = A::kReject;
-  reject.reason_code = "not_ours";
+  reject.reason_code = "NOT_OUR_JURISDICTION";
   EXPECT_TRUE(ApplyCommand(a->event, Caller(R::kDepartmentOperator), reject, kNow).ok());
 }
 
@@ -1096,7 +1098,7 @@ TEST(CoHandlingTest, TheLeadMayNotAlsoAssistAndRejectionEndsCoHandling) {
   EXPECT_EQ(co->event.assisting_department_ids, (std::vector<std::string>{"water", "police"}));
   Command reject;
   reject.action = A::kReject;
-  reject.reason_code = "not_ours";
+  reject.reason_code = "NOT_OUR_JURISDICTION";
   absl::StatusOr<TransitionOutcome> r =
       ApplyCommand(co->event, Caller(R::kDepartmentOperator), reject, kNow);
   ASSERT_TRUE(r.ok()) << r.status();

@@ -44,4 +44,24 @@ grpc::ServerUnaryReactor* AdminService::GetDistrict(grpc::CallbackServerContext*
   });
 }
 
+grpc::ServerUnaryReactor* AdminService::GetOrgFileStatus(grpc::CallbackServerContext* ctx,
+                                                         const v1::GetOrgFileStatusRequest* req,
+                                                         v1::GetOrgFileStatusResponse* resp) {
+  return HandleUnary(ctx, [=, this](const Identity& who, Finish finish) {
+    if (absl::Status s = RequireAdmin(who); !s.ok()) return finish(s);
+    if (watcher_ == nullptr) return finish(absl::OkStatus());
+    auto ms = [](absl::Time t) { return t == absl::InfinitePast() ? 0 : absl::ToUnixMillis(t); };
+    for (const OrgFileWatcher::FileStatus& f : watcher_->Status()) {
+      v1::OrgFileStatus* p = resp->add_files();
+      p->set_path(f.path);
+      p->set_district_id(f.district_id);
+      p->set_loaded_version(f.loaded_version);
+      p->set_last_error(f.last_error);
+      p->set_loaded_at_unix_ms(ms(f.loaded_at));
+      p->set_checked_at_unix_ms(ms(f.checked_at));
+    }
+    finish(absl::OkStatus());
+  });
+}
+
 }  // namespace zhiwang::router

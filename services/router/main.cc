@@ -10,9 +10,15 @@
 #include "common/rpc/service_context.h"
 #include "services/router/admin_service.h"
 #include "services/router/router_worker.h"
+#include "services/router/triage_service.h"
 
 ABSL_FLAG(int, reclaim_after_ms, 30000,
           "idle time after which another router takes over a routing entry");
+// ---- org (issue 3): hot reload of organisation files.
+ABSL_FLAG(std::vector<std::string>, org_file, {},
+          "organisation files (text-format zhiwang.v1.District) to load and watch");
+ABSL_FLAG(std::string, org_dir, "", "a directory whose *.textpb organisation files are watched");
+ABSL_FLAG(int, org_poll_ms, 1000, "how often watched organisation files are checked (100..60000)");
 
 int main(int argc, char** argv) {
   using namespace zhiwang;
@@ -39,8 +45,19 @@ int main(int argc, char** argv) {
   router::RouterWorker worker(reader->get(), &(*ctx)->events(), &(*ctx)->orgs(), &(*ctx)->clock(),
                               options);
   worker.Start();
-  router::AdminService admin(&(*ctx)->orgs());
-  absl::Status s = Serve({&admin}, [&worker] { worker.Stop(); });
+  router::OrgFileWatcher::Options watch;
+  watch.files = absl::GetFlag(FLAGS_org_file);
+  watch.dir = absl::GetFlag(FLAGS_org_dir);
+  watch.poll = absl::Milliseconds(absl::GetFlag(FLAGS_org_poll_ms));
+  router::OrgFileWatcher watcher(&(*ctx)->orgs(), &(*ctx)->clock(), watch);
+  const bool watching = !watch.files.empty() || !watch.dir.empty();
+  if (watching) watcher.Start();
+  router::AdminService admin(&(*ctx)->orgs(), watching ? &watcher : nullptr);
+  router::TriageService triage(&(*ctx)->orgs(), &(*ctx)->events(), &(*ctx)->commands());
+  absl::Status s = Serve({&admin, &triage}, [&worker, &watcher] {
+    worker.Stop();
+    watcher.Stop();
+  });
   if (!s.ok()) {
     Log(LogLevel::kError, "serve failed", {{"error", s.ToString()}});
     return 1;

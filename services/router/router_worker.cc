@@ -65,8 +65,11 @@ class RouterWorker::RouteOperation : public std::enable_shared_from_this<RouteOp
       steps.push_back(*std::move(outcome));
       current = &steps.back().event;
     }
-    if (current->state == EventState::kAccepted || current->state == EventState::kRejected) {
-      Log(LogLevel::kInfo, "no department left: waiting for triage", {{"event", event_id_}});
+    if (!steps.empty() && steps.back().entry.action == EventAction::kTriage) {
+      Log(LogLevel::kInfo, "waiting for triage",
+          {{"event", event_id_},
+           {"centre", current->triage_centre_id},
+           {"reason", steps.back().entry.reason_code}});
     }
     if (steps.empty()) return Finish(true, "");
     auto self = shared_from_this();

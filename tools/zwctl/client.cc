@@ -9,8 +9,10 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
+#include "common/orgfile/org_file.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
+#include "common/orgfile/org_file.h"
 #include "tools/zwctl/zwctl.h"
 
 namespace zhiwang::zwctl {
@@ -110,21 +112,8 @@ absl::Status RpcStatus(absl::string_view rpc, const grpc::Status& s) {
 }
 
 absl::StatusOr<v1::District> ReadDistrict(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot open ", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  v1::District district;
-  Collector errors;
-  google::protobuf::TextFormat::Parser parser;
-  parser.RecordErrorsTo(&errors);
-  if (!parser.ParseFromString(text.str(), &district)) {
-    return absl::InvalidArgumentError(errors.Joined(path));
-  }
-  if (district.id().empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": district id is empty"));
-  }
-  return district;
+  // org (issue 3): parse and validate; errors name the file, line and offending id.
+  return orgfile::ReadOrgFile(path);
 }
 
 std::string StateName(v1::EventState s) {

@@ -43,6 +43,12 @@ Commands:
                  re-routed, and a failed verification that is reworked.
   get            --intake=HOST:PORT --event=ID [--district_file=PATH]
                  prints one event's journey.
+  org validate   --file=PATH
+                 parses and validates an organisation file; errors name file:line and id.
+  org load       --file=PATH --admin=HOST:PORT
+                 validates, then loads it through AdminService.LoadDistrict.
+  org status     --admin=HOST:PORT
+                 the organisation files zw-router watches, their versions and refusals.
 
 Try 'zwctl --helpfull' for every flag.)";
 
@@ -51,6 +57,9 @@ Try 'zwctl --helpfull' for every flag.)";
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(kUsage);
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  if (args.size() == 3 && absl::string_view(args[1]) == "org") {
+    return zhiwang::zwctl::RunOrg(args[2]);
+  }
   if (args.size() != 2) {
     std::fprintf(stderr, "%s\n", kUsage);
     return 2;

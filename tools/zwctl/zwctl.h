@@ -37,6 +37,8 @@ int RunHealth();
 int RunLoadDistrict();
 int RunDemo();
 int RunGet();
+// org (issue 3): "validate" / "load" --file=PATH, "status" --admin=HOST:PORT.
+int RunOrg(const std::string& sub);
 
 // A caller identity, sent as the development header
 //   x-zw-dev-identity: subject=<id>;role=<role>;area=<area>;department=<department>
