@@ -55,7 +55,14 @@ absl::string_view StateName(EventState s) {
 
 absl::string_view ActionName(EventAction a) {
   int i = static_cast<int>(a);
+  // dq (issue 5)
+  if (a == EventAction::kReassign) return "reassign";
   return (i >= 0 && i <= kMaxEventAction) ? kActionNames[i] : "invalid";
+}
+
+bool IsKnownAction(int action) {
+  return (action >= 0 && action <= kMaxEventAction) ||
+         (action >= kDqFirstAction && action <= kDqLastAction);
 }
 
 absl::string_view RoleName(Role r) {

@@ -17,6 +17,7 @@ uint64_t FingerprintOf(const std::string& event_id, const Command& c) {
       .Add(c.evidence)
       .Add(c.department_id)
       .Add(c.merge_into);
+  if (c.fencing_token != 0) f.Add(c.fencing_token);  // dq: absent keeps old fingerprints
   return f.value();
 }
 
@@ -67,7 +68,8 @@ class EventCommands::ActOperation : public std::enable_shared_from_this<ActOpera
       return done_(absl::NotFoundError(absl::StrCat("event ", event_id_, " not found")));
     }
     const Event& current = *loaded->event;
-    if (command_.action == EventAction::kDispatch) {
+    if (command_.action == EventAction::kDispatch ||
+        command_.action == EventAction::kReassign) {  // dq: reassign names one too
       std::shared_ptr<const District> d = owner_->orgs_->Find(current.district_id);
       if (d == nullptr || d->FindDepartment(command_.department_id) == nullptr) {
         return done_(absl::InvalidArgumentError(

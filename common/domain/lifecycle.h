@@ -49,6 +49,10 @@ struct Command {
   std::vector<Attachment> evidence;
   std::string department_id;  // kDispatch: the department to assign
   std::string merge_into;     // kMerge: the master event
+  // dq (issue 5): the fencing token of the assignment the caller acts on (from its
+  // delivery or Event.assignment_token); 0 = none given. A department role quoting a
+  // token other than the event's current one is refused with FAILED_PRECONDITION.
+  int64_t fencing_token = 0;
 };
 
 struct TransitionOutcome {
@@ -63,6 +67,11 @@ struct TransitionOutcome {
 //   PERMISSION_DENIED   — the role may not take this action, or the caller is not the
 //                         party the rule requires (e.g. another department);
 //   INVALID_ARGUMENT    — a parameter the action needs is missing (names the field).
+// dq (issue 5): also FAILED_PRECONDITION for a department role quoting a stale fencing
+// token, or acting on work another subject has claimed. The outcome carries a new
+// assignment_token whenever the event enters a department's queue (see
+// docs/dispatch-queue.md). Committed with the version check, so both checks are part of
+// the atomic transition.
 absl::StatusOr<TransitionOutcome> ApplyCommand(const Event& current, const Identity& who,
                                                const Command& command, absl::Time now);
 

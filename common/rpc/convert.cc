@@ -84,6 +84,8 @@ void ToProto(const Event& e, v1::Event* out) {
   out->set_extension_pending(e.extension_pending);
   out->set_suspension_pending(e.suspension_pending);
   out->set_extension_count(e.extension_count);
+  out->set_assignment_token(e.assignment_token);  // dq
+  out->set_claimed_by(e.claimed_by);              // dq
 }
 
 Event FromProto(const v1::Event& p) {
@@ -112,6 +114,8 @@ Event FromProto(const v1::Event& p) {
   e.extension_pending = p.extension_pending();
   e.suspension_pending = p.suspension_pending();
   e.extension_count = p.extension_count();
+  e.assignment_token = p.assignment_token();  // dq
+  e.claimed_by = p.claimed_by();              // dq
   return e;
 }
 
@@ -139,7 +143,7 @@ TimelineEntry FromProto(const v1::TimelineEntry& p) {
   t.actor_department_id = p.actor_department_id();
   t.from_state = StateFromProto(p.from_state());
   t.to_state = StateFromProto(p.to_state());
-  t.action = p.action() >= 0 && p.action() <= kMaxEventAction ? static_cast<EventAction>(p.action())
+  t.action = IsKnownAction(p.action()) ? static_cast<EventAction>(p.action())
                                                               : EventAction::kUnspecified;
   t.note = p.note();
   t.department_id = p.department_id();
