@@ -75,6 +75,12 @@ class AssignmentQueue {
                                                           const std::string& consumer,
                                                           absl::Duration min_idle, int max) = 0;
 
+  // Makes `consumer` the holder of these pending entries and restarts their idle time, so
+  // nobody reclaims them while a slow delivery (a webhook being retried) is in progress.
+  // Ids not pending are ignored.
+  virtual absl::Status Touch(const QueueRef& q, const std::string& consumer,
+                             const std::vector<std::string>& ids) = 0;
+
   // Acknowledges entries; returns how many were pending (unknown or already acknowledged
   // ids count 0, so acknowledging twice is harmless).
   virtual absl::StatusOr<int64_t> Ack(const QueueRef& q, const std::vector<std::string>& ids) = 0;

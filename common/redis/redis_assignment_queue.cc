@@ -123,6 +123,23 @@ absl::StatusOr<std::vector<QueueEntry>> RedisAssignmentQueue::Reclaim(const Queu
   return ParseEntries(r->elements[1]);
 }
 
+absl::Status RedisAssignmentQueue::Touch(const QueueRef& q, const std::string& consumer,
+                                         const std::vector<std::string>& ids) {
+  if (ids.empty()) return absl::OkStatus();
+  // XCLAIM with min-idle 0 and JUSTID: new holder, idle time 0, delivery count unchanged;
+  // ids no longer pending are skipped by Redis.
+  std::vector<std::string> argv = {"XCLAIM", StreamKey(q), GroupName(q), consumer, "0"};
+  for (const std::string& id : ids) {
+    int64_t ms, seq;
+    if (ParseEntryId(id, &ms, &seq)) argv.push_back(id);
+  }
+  argv.push_back("JUSTID");
+  absl::StatusOr<RedisReply> r = client_->Call(std::move(argv));
+  if (!r.ok()) return r.status();
+  if (r->is_error() && !absl::StartsWith(r->str, "NOGROUP")) return ErrorOf(*r);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<int64_t> RedisAssignmentQueue::Ack(const QueueRef& q,
                                                   const std::vector<std::string>& ids) {
   if (ids.empty()) return 0;

@@ -19,6 +19,7 @@ const LuaScript& LoadEventScript();
 // dq (issue 5)
 const LuaScript& QueueNextScript();
 const LuaScript& QueueTrimScript();
+const LuaScript& ReplayDeadLettersScript();
 
 }  // namespace zhiwang::redis
 

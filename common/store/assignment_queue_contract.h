@@ -151,6 +151,21 @@ TEST_P(AssignmentQueueContractTest, UnacknowledgedEntryIsReclaimedOnlyAfterIdleT
   EXPECT_TRUE(dead->empty());
 }
 
+TEST_P(AssignmentQueueContractTest, TouchMovesAPendingEntryToTheToucher) {
+  std::vector<std::string> ids = AppendN(Dept(), 2);
+  ASSERT_TRUE(q().Next(Dept(), "c1", 10, 100).ok());
+  ASSERT_TRUE(q().Ack(Dept(), {ids[1]}).ok());
+  ASSERT_TRUE(q().Touch(Dept(), "courier", {ids[0], ids[1]}).ok());  // ids[1]: ignored
+  auto courier = q().PendingFor(Dept(), "courier", "", 10);
+  auto c1 = q().PendingFor(Dept(), "c1", "", 10);
+  ASSERT_TRUE(courier.ok() && c1.ok());
+  EXPECT_EQ(IdsOf(*courier), (V{ids[0]}));
+  EXPECT_TRUE(c1->empty());
+  auto st = q().Stats(Dept());
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->pending, 1);
+}
+
 TEST_P(AssignmentQueueContractTest, AcknowledgedEntryIsNeverReclaimed) {
   std::vector<std::string> ids = AppendN(Dept(), 2);
   ASSERT_TRUE(q().Next(Dept(), "c1", 10, 100).ok());

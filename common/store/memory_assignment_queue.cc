@@ -84,6 +84,19 @@ absl::StatusOr<std::vector<QueueEntry>> MemoryAssignmentQueue::Reclaim(const Que
   return out;
 }
 
+absl::Status MemoryAssignmentQueue::Touch(const QueueRef& q, const std::string& consumer,
+                                          const std::vector<std::string>& ids) {
+  absl::MutexLock lock(&mu_);
+  Group& g = streams_[StreamName(q)].groups[GroupName(q)];
+  for (const std::string& id : ids) {
+    Id parsed;
+    if (!ParseEntryId(id, &parsed.first, &parsed.second)) continue;
+    auto it = g.pending.find(parsed);
+    if (it != g.pending.end()) it->second = PendingInfo{consumer, clock_->Now()};
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<int64_t> MemoryAssignmentQueue::Ack(const QueueRef& q,
                                                    const std::vector<std::string>& ids) {
   absl::MutexLock lock(&mu_);

@@ -26,6 +26,8 @@ class MemoryAssignmentQueue final : public AssignmentQueue {
                                                      const std::string& after, int max) override;
   absl::StatusOr<std::vector<QueueEntry>> Reclaim(const QueueRef& q, const std::string& consumer,
                                                   absl::Duration min_idle, int max) override;
+  absl::Status Touch(const QueueRef& q, const std::string& consumer,
+                     const std::vector<std::string>& ids) override;
   absl::StatusOr<int64_t> Ack(const QueueRef& q, const std::vector<std::string>& ids) override;
   absl::StatusOr<int64_t> Trim(const QueueRef& q) override;
   absl::StatusOr<QueueStats> Stats(const QueueRef& q) override;

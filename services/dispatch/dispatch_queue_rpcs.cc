@@ -2,6 +2,7 @@
 // dispatcher operations through EventCommands::Act, WatchAssignments, acknowledgements and
 // test notifications. Rules live in common/domain; see docs/dispatch-queue.md.
 
+#include <algorithm>
 #include <random>
 
 #include "absl/strings/match.h"
@@ -210,6 +211,126 @@ grpc::ServerUnaryReactor* DispatchService::SendTestNotification(
     absl::StatusOr<std::string> id = queue_->Append(
         QueueRef{scope->district_id, scope->department_id, QueueChannel::kNotifications}, entry);
     finish(id.status());
+  });
+}
+
+absl::Status DispatchService::CheckWebhookAdmin(const Identity& who, const std::string& district,
+                                               const std::string& department,
+                                               bool admin_only) const {
+  if (webhooks_ == nullptr) return absl::UnavailableError("webhooks are not enabled");
+  if (who.role != Role::kAdmin && (admin_only || !IsDispatcher(who.role))) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("role '", RoleName(who.role), "' may not manage webhooks"));
+  }
+  if (district.empty()) return absl::InvalidArgumentError("district_id: is required");
+  if (department.empty()) return absl::InvalidArgumentError("department_id: is required");
+  std::shared_ptr<const District> d = orgs_->Find(district);
+  if (d == nullptr || d->FindDepartment(department) == nullptr) {
+    return absl::NotFoundError(
+        absl::StrCat("department '", department, "' not found in district '", district, "'"));
+  }
+  if (who.role != Role::kAdmin && orgs_->FindByArea(who.area) != d) {
+    return absl::PermissionDeniedError("dispatchers manage only their own district");
+  }
+  return absl::OkStatus();
+}
+
+namespace {
+int ListLimit(int limit) { return limit <= 0 ? 100 : std::min(limit, 1000); }
+}  // namespace
+
+grpc::ServerUnaryReactor* DispatchService::SetWebhook(grpc::CallbackServerContext* ctx,
+                                                      const v1::SetWebhookRequest* req,
+                                                      v1::WebhookConfig* resp) {
+  return HandleUnary(ctx, [=, this](const Identity& who, Finish finish) {
+    const v1::WebhookConfig& c = req->config();
+    if (absl::Status s = CheckWebhookAdmin(who, c.district_id(), c.department_id(), true);
+        !s.ok()) {
+      return finish(s);
+    }
+    WebhookEndpoint e;
+    e.district_id = c.district_id();
+    e.department_id = c.department_id();
+    e.url = c.url();
+    e.secret = c.secret();
+    e.enabled = c.enabled();
+    e.max_attempts = c.max_attempts();
+    e.timeout = absl::Milliseconds(c.timeout_ms());
+    e.initial_backoff = absl::Milliseconds(c.initial_backoff_ms());
+    e.max_backoff = absl::Milliseconds(c.max_backoff_ms());
+    if (absl::Status s = ValidateEndpoint(e); !s.ok()) return finish(s);
+    if (absl::Status s = webhooks_->PutEndpoint(e); !s.ok()) return finish(s);
+    *resp = c;
+    resp->clear_secret();  // never returned
+    resp->set_max_attempts(e.max_attempts);
+    resp->set_timeout_ms(static_cast<int32_t>(absl::ToInt64Milliseconds(e.timeout)));
+    resp->set_initial_backoff_ms(
+        static_cast<int32_t>(absl::ToInt64Milliseconds(e.initial_backoff)));
+    resp->set_max_backoff_ms(static_cast<int32_t>(absl::ToInt64Milliseconds(e.max_backoff)));
+    finish(absl::OkStatus());
+  });
+}
+
+grpc::ServerUnaryReactor* DispatchService::ListDeadLetters(grpc::CallbackServerContext* ctx,
+                                                           const v1::WebhookListRequest* req,
+                                                           v1::ListDeadLettersResponse* resp) {
+  return HandleUnary(ctx, [=, this](const Identity& who, Finish finish) {
+    if (absl::Status s = CheckWebhookAdmin(who, req->district_id(), req->department_id(), false);
+        !s.ok()) {
+      return finish(s);
+    }
+    auto list = webhooks_->ListDeadLetters(req->district_id(), req->department_id(),
+                                           ListLimit(req->limit()));
+    if (!list.ok()) return finish(list.status());
+    for (const DeadLetterRecord& d : *list) {
+      v1::DeadLetter* p = resp->add_dead_letters();
+      p->set_delivery_id(d.delivery_id);
+      p->set_event_id(d.event_id);
+      p->set_attempts(d.attempts);
+      p->set_last_error(d.last_error);
+      p->set_body(d.body);
+    }
+    finish(absl::OkStatus());
+  });
+}
+
+grpc::ServerUnaryReactor* DispatchService::ReplayDeadLetters(grpc::CallbackServerContext* ctx,
+                                                             const v1::WebhookListRequest* req,
+                                                             v1::ReplayDeadLettersResponse* resp) {
+  return HandleUnary(ctx, [=, this](const Identity& who, Finish finish) {
+    if (absl::Status s = CheckWebhookAdmin(who, req->district_id(), req->department_id(), false);
+        !s.ok()) {
+      return finish(s);
+    }
+    auto n = webhooks_->ReplayDeadLetters(req->district_id(), req->department_id());
+    if (!n.ok()) return finish(n.status());
+    resp->set_replayed(static_cast<int32_t>(*n));
+    finish(absl::OkStatus());
+  });
+}
+
+grpc::ServerUnaryReactor* DispatchService::ListWebhookAttempts(
+    grpc::CallbackServerContext* ctx, const v1::WebhookListRequest* req,
+    v1::ListWebhookAttemptsResponse* resp) {
+  return HandleUnary(ctx, [=, this](const Identity& who, Finish finish) {
+    if (absl::Status s = CheckWebhookAdmin(who, req->district_id(), req->department_id(), false);
+        !s.ok()) {
+      return finish(s);
+    }
+    auto list = webhooks_->ListAttempts(req->district_id(), req->department_id(),
+                                        ListLimit(req->limit()));
+    if (!list.ok()) return finish(list.status());
+    for (const WebhookAttemptRecord& a : *list) {
+      v1::WebhookAttempt* p = resp->add_attempts();
+      p->set_delivery_id(a.delivery_id);
+      p->set_event_id(a.event_id);
+      p->set_attempt(a.attempt);
+      p->set_http_status(a.http_status);
+      p->set_error(a.error);
+      p->set_latency_us(a.latency_us);
+      p->set_at_unix_ms(a.at_unix_ms);
+    }
+    finish(absl::OkStatus());
   });
 }
 

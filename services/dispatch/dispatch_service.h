@@ -11,6 +11,7 @@
 #include "common/domain/event_commands.h"
 #include "common/domain/event_store.h"
 #include "common/domain/org_registry.h"
+#include "common/domain/webhook.h"
 #include "zhiwang/v1/dispatch.grpc.pb.h"
 
 namespace zhiwang::dispatch {
@@ -58,6 +59,20 @@ class DispatchService final : public v1::DispatchService::CallbackService {
     queue_ = queue;
     queue_options_ = options;
   }
+  // Enables the webhook admin RPCs (UNAVAILABLE without). `webhooks` outlives the service.
+  void EnableWebhooks(WebhookStore* webhooks) { webhooks_ = webhooks; }
+  grpc::ServerUnaryReactor* SetWebhook(grpc::CallbackServerContext* ctx,
+                                       const v1::SetWebhookRequest* req,
+                                       v1::WebhookConfig* resp) override;
+  grpc::ServerUnaryReactor* ListDeadLetters(grpc::CallbackServerContext* ctx,
+                                            const v1::WebhookListRequest* req,
+                                            v1::ListDeadLettersResponse* resp) override;
+  grpc::ServerUnaryReactor* ReplayDeadLetters(grpc::CallbackServerContext* ctx,
+                                              const v1::WebhookListRequest* req,
+                                              v1::ReplayDeadLettersResponse* resp) override;
+  grpc::ServerUnaryReactor* ListWebhookAttempts(grpc::CallbackServerContext* ctx,
+                                                const v1::WebhookListRequest* req,
+                                                v1::ListWebhookAttemptsResponse* resp) override;
   grpc::ServerUnaryReactor* RequestExtension(grpc::CallbackServerContext* ctx,
                                              const v1::DepartmentRequest* req,
                                              v1::EventResponse* resp) override;
@@ -100,7 +115,11 @@ class DispatchService final : public v1::DispatchService::CallbackService {
     std::string department_id;
   };
   absl::StatusOr<DepartmentScope> ScopeOf(const Identity& who, const std::string& requested) const;
+  // dq: admins (any district) and dispatchers (their own) manage a department's webhook.
+  absl::Status CheckWebhookAdmin(const Identity& who, const std::string& district,
+                                 const std::string& department, bool admin_only) const;
   AssignmentQueue* queue_ = nullptr;
+  WebhookStore* webhooks_ = nullptr;
   QueueOptions queue_options_;
 
   EventCommands* commands_;

@@ -2,6 +2,8 @@
 #include "absl/flags/flag.h"
 #include "absl/status/status.h"
 #include "common/redis/redis_assignment_queue.h"
+#include "common/redis/redis_webhook_store.h"
+#include "services/dispatch/webhook_courier.h"
 #include "common/rpc/log.h"
 #include "common/rpc/server_runner.h"
 #include "common/rpc/service_context.h"
@@ -11,6 +13,7 @@
 ABSL_FLAG(int, dq_max_unacked, 1000, "per-department cap on unacknowledged deliveries");
 ABSL_FLAG(absl::Duration, dq_redeliver_after, absl::Seconds(30),
           "idle time after which an unacknowledged delivery is delivered again");
+ABSL_FLAG(bool, dq_webhooks, true, "run the webhook courier in this process");
 ABSL_FLAG(absl::Duration, dq_poll, absl::Milliseconds(20),
           "how often an idle WatchAssignments stream looks for new entries");
 
@@ -27,7 +30,14 @@ int main(int argc, char** argv) {
   service.EnableQueue(&queue, {.max_unacked = absl::GetFlag(FLAGS_dq_max_unacked),
                                .redeliver_after = absl::GetFlag(FLAGS_dq_redeliver_after),
                                .poll = absl::GetFlag(FLAGS_dq_poll)});
+  redis::RedisWebhookStore webhooks(&(*ctx)->redis());
+  service.EnableWebhooks(&webhooks);
+  dispatch::WebhookCourier courier(&queue, &(*ctx)->events(), &webhooks,
+                                   {.redeliver_after = absl::GetFlag(FLAGS_dq_redeliver_after),
+                                    .max_unacked = absl::GetFlag(FLAGS_dq_max_unacked)});
+  if (absl::GetFlag(FLAGS_dq_webhooks)) courier.Start();
   absl::Status s = Serve({&service}, nullptr);
+  courier.Stop();
   if (!s.ok()) {
     Log(LogLevel::kError, "serve failed", {{"error", s.ToString()}});
     return 1;
