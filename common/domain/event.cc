@@ -62,7 +62,15 @@ absl::string_view StateName(EventState s) {
 
 absl::string_view ActionName(EventAction a) {
   int i = static_cast<int>(a);
+  // dq (issue 5)
+  if (a == EventAction::kReassign) return "reassign";
   return (i >= 0 && i <= kMaxEventAction) ? kActionNames[i] : "invalid";
+}
+
+bool IsKnownAction(int action) {
+  if (action < 0 || action > kDqLastAction) return false;
+  absl::string_view name = ActionName(static_cast<EventAction>(action));
+  return !name.empty() && name != "invalid";
 }
 
 absl::string_view RoleName(Role r) {

@@ -64,8 +64,15 @@ enum class EventAction : int {
   kUnmerge = 31,       // a dispatcher undoes a merge; routed again
   kRecategorise = 32,  // a dispatcher fixes the category
   kCoHandle = 33,      // a dispatcher sets the assisting departments
+  // dq (issue 5): actions 50–59.
+  kReassign = 50,  // a dispatcher moves held work to another department
 };
 inline constexpr int kMaxEventAction = 33;
+// dq (issue 5): the dq action range, outside the dense 0..kMaxEventAction range.
+inline constexpr int kDqFirstAction = 50;
+inline constexpr int kDqLastAction = 50;
+// True for every action number this build knows (dense range and reserved ranges in use).
+bool IsKnownAction(int action);
 
 enum class Role : int {
   kUnspecified = 0,
@@ -172,6 +179,13 @@ struct Event {
   bool awaiting_adjudication = false;  // in a centre's queue after max rejections
   std::string triage_centre_id;        // whose triage queue holds it, "" when none
   std::vector<std::string> previous_category_codes;  // oldest first
+  // dq (issue 5): fencing. `assignment_token` is the event version at which the event
+  // was last queued to its department (dispatch, reassign, rework): every delivery of
+  // that assignment carries it, and department operations quoting an older token are
+  // refused (FAILED_PRECONDITION). `claimed_by` is the subject that claimed the work;
+  // another operator of the same department may not act on it.
+  int64_t assignment_token = 0;
+  std::string claimed_by;
 };
 
 struct TimelineEntry {

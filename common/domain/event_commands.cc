@@ -22,6 +22,7 @@ uint64_t FingerprintOf(const std::string& event_id, const Command& c) {
       .Add(c.category_code)
       .Add(static_cast<int64_t>(c.assisting_department_ids.size()));
   for (const std::string& d : c.assisting_department_ids) f.Add(d);
+  if (c.fencing_token != 0) f.Add(c.fencing_token);  // dq: absent keeps old fingerprints
   return f.value();
 }
 
@@ -72,7 +73,8 @@ class EventCommands::ActOperation : public std::enable_shared_from_this<ActOpera
       return done_(absl::NotFoundError(absl::StrCat("event ", event_id_, " not found")));
     }
     const Event& current = *loaded->event;
-    if (command_.action == EventAction::kDispatch) {
+    if (command_.action == EventAction::kDispatch ||
+        command_.action == EventAction::kReassign) {  // dq: reassign names one too
       std::shared_ptr<const District> d = owner_->orgs_->Find(current.district_id);
       if (d == nullptr || d->FindDepartment(command_.department_id) == nullptr) {
         return done_(absl::InvalidArgumentError(

@@ -112,6 +112,13 @@ const std::vector<TransitionRule>& Table() {
       {S::kInProgress, A::kCoHandle, S::kInProgress, kDispatchers, Party::kAnyone},
       {S::kRework, A::kCoHandle, S::kRework, kDispatchers, Party::kAnyone},
       {S::kSuspended, A::kCoHandle, S::kSuspended, kDispatchers, Party::kAnyone},
+      // dq (issue 5): a dispatcher moves held work to another department; the new
+      // assignment gets a new fencing token, so the old holder's deliveries go stale.
+      {S::kDispatched, A::kReassign, S::kDispatched, kDispatchers, Party::kAnyone},
+      {S::kClaimed, A::kReassign, S::kDispatched, kDispatchers, Party::kAnyone},
+      {S::kInProgress, A::kReassign, S::kDispatched, kDispatchers, Party::kAnyone},
+      {S::kRework, A::kReassign, S::kDispatched, kDispatchers, Party::kAnyone},
+      {S::kSuspended, A::kReassign, S::kDispatched, kDispatchers, Party::kAnyone},
   };
   return *table;
 }
@@ -144,6 +151,18 @@ absl::Status CheckParameters(const Event& event, const Command& c) {
     case A::kDispatch:
       if (c.department_id.empty()) {
         return absl::InvalidArgumentError("department_id is required to dispatch");
+      }
+      return absl::OkStatus();
+    // dq (issue 5)
+    case A::kReassign:
+      if (c.department_id.empty()) {
+        return absl::InvalidArgumentError("department_id is required to reassign");
+      }
+      if (c.note.empty()) return absl::InvalidArgumentError("note is required to reassign");
+      if (c.department_id == event.department_id) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "department_id: event ", event.id, " is already with department '",
+            event.department_id, "'"));
       }
       return absl::OkStatus();
     case A::kReject:
@@ -319,6 +338,12 @@ void ApplyEffects(const Command& c, const Identity& who, Event& e) {
     case A::kDenySuspension:
       e.suspension_pending = false;
       break;
+    // dq (issue 5)
+    case A::kReassign:
+      e.department_id = c.department_id;
+      e.extension_pending = false;
+      e.suspension_pending = false;
+      break;
     case A::kMerge:
       e.merged_into = c.merge_into;
       e.department_id.clear();
@@ -335,6 +360,38 @@ void ApplyEffects(const Command& c, const Identity& who, Event& e) {
     default:
       break;
   }
+}
+
+// dq (issue 5): fencing. Department roles must quote the current assignment's token (when
+// they quote one) and may not act on work another subject claimed.
+absl::Status CheckFencing(const Event& e, const Identity& who, const Command& c) {
+  if (!IsDepartmentRole(who.role)) return absl::OkStatus();
+  if (c.fencing_token != 0 && c.fencing_token != e.assignment_token) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("stale fencing_token ", c.fencing_token, ": event ", e.id,
+                     " is now assigned with token ", e.assignment_token, " (state '",
+                     StateName(e.state), "')"));
+  }
+  if (!e.claimed_by.empty() && e.claimed_by != who.subject) {
+    return absl::FailedPreconditionError(absl::StrCat("event ", e.id, " is claimed by '",
+                                                      e.claimed_by, "' (state '",
+                                                      StateName(e.state), "')"));
+  }
+  return absl::OkStatus();
+}
+
+// dq (issue 5): a new assignment (entering a department's queue) gets a new token and no
+// owner; a claim records its owner; leaving departments drops the owner.
+void UpdateOwnership(const Event& before, const Identity& who, EventAction action, Event& after) {
+  bool new_assignment = NextWorkQueue(after) == WorkQueue::kDepartment &&
+                        (before.state != after.state || before.department_id != after.department_id ||
+                         action == A::kReassign);
+  if (new_assignment) {
+    after.assignment_token = after.version;
+    after.claimed_by.clear();
+  }
+  if (action == A::kClaim) after.claimed_by = who.subject;
+  if (HoldingDepartment(after).empty()) after.claimed_by.clear();
 }
 
 }  // namespace
@@ -375,6 +432,7 @@ absl::StatusOr<TransitionOutcome> ApplyCommand(const Event& current, const Ident
   if (absl::Status s = CheckParameters(current, command); !s.ok()) return s;
   if (absl::Status s = CheckPending(current, command.action); !s.ok()) return s;
   if (absl::Status s = CheckBinding(current, command.action); !s.ok()) return s;
+  if (absl::Status s = CheckFencing(current, who, command); !s.ok()) return s;  // dq
 
   TransitionOutcome out;
   out.event = current;
@@ -382,6 +440,7 @@ absl::StatusOr<TransitionOutcome> ApplyCommand(const Event& current, const Ident
   out.event.state = rule->to;
   out.event.version = current.version + 1;
   out.event.updated_at = now;
+  UpdateOwnership(current, who, command.action, out.event);  // dq
 
   TimelineEntry& t = out.entry;
   t.at = now;

@@ -54,6 +54,10 @@ struct Command {
   std::string triage_centre_id;  // kTriage: the centre whose queue takes the event
   std::string category_code;     // kRecategorise: the new category
   std::vector<std::string> assisting_department_ids;  // kCoHandle
+  // dq (issue 5): the fencing token of the assignment the caller acts on (from its
+  // delivery or Event.assignment_token); 0 = none given. A department role quoting a
+  // token other than the event's current one is refused with FAILED_PRECONDITION.
+  int64_t fencing_token = 0;
 };
 
 // org (issue 3): the reason codes a department may give for a rejection (退单),
@@ -84,6 +88,11 @@ struct TransitionOutcome {
 //   PERMISSION_DENIED   — the role may not take this action, or the caller is not the
 //                         party the rule requires (e.g. another department);
 //   INVALID_ARGUMENT    — a parameter the action needs is missing (names the field).
+// dq (issue 5): also FAILED_PRECONDITION for a department role quoting a stale fencing
+// token, or acting on work another subject has claimed. The outcome carries a new
+// assignment_token whenever the event enters a department's queue (see
+// docs/dispatch-queue.md). Committed with the version check, so both checks are part of
+// the atomic transition.
 absl::StatusOr<TransitionOutcome> ApplyCommand(const Event& current, const Identity& who,
                                                const Command& command, absl::Time now);
 

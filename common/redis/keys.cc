@@ -36,6 +36,20 @@ std::string FollowersIndex(absl::string_view d, absl::string_view master) {
   return absl::StrCat(Prefix(d), "ix:followers:", master);
 }
 // ---- end org
+// dq (issue 5)
+std::string WebhookEndpoint(absl::string_view d, absl::string_view dep) {
+  return absl::StrCat(Prefix(d), "wh:cfg:", dep);
+}
+std::string WebhookEndpoints() { return "zw:wh:endpoints"; }
+std::string WebhookLog(absl::string_view d, absl::string_view dep) {
+  return absl::StrCat(Prefix(d), "wh:log:", dep);
+}
+std::string WebhookDeadLetters(absl::string_view d, absl::string_view dep) {
+  return absl::StrCat(Prefix(d), "wh:dlq:", dep);
+}
+std::string WebhookReplay(absl::string_view d, absl::string_view dep) {
+  return absl::StrCat(Prefix(d), "wh:replay:", dep);
+}
 std::string Organisation(absl::string_view d) { return absl::StrCat(Prefix(d), "org"); }
 std::string OrganisationDistricts() { return "zw:org:districts"; }
 

@@ -64,6 +64,19 @@ std::string TriageIndex(absl::string_view district, absl::string_view centre);
 std::string FollowersIndex(absl::string_view district, absl::string_view master_event_id);
 // ---- end org
 
+// ---- dq (issue 5): webhooks ----
+// zw:{D}:wh:cfg:<department> — hash {url, secret, enabled, max_attempts, timeout_ms,
+// initial_backoff_ms, max_backoff_ms}: the department's webhook endpoint
+std::string WebhookEndpoint(absl::string_view district, absl::string_view department);
+// zw:wh:endpoints — set of "<district>/<department>" with an endpoint (global)
+std::string WebhookEndpoints();
+// zw:{D}:wh:log:<department> — list of serialized zhiwang.v1.WebhookAttempt, newest first,
+// the newest 1000 kept
+std::string WebhookLog(absl::string_view district, absl::string_view department);
+// zw:{D}:wh:dlq:<department> — list of serialized zhiwang.v1.DeadLetter, oldest first
+std::string WebhookDeadLetters(absl::string_view district, absl::string_view department);
+// zw:{D}:wh:replay:<department> — list of dead letters to send again, oldest first
+std::string WebhookReplay(absl::string_view district, absl::string_view department);
 // zw:{D}:org — hash {v: version, d: serialized zhiwang.v1.District}
 std::string Organisation(absl::string_view district);
 // zw:org:districts — set of district ids (global, outside any district's slot)

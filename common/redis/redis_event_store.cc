@@ -162,7 +162,10 @@ void RedisEventStore::CommitSteps(const Event& before, const std::vector<Transit
   std::string new_master = MasterOf(after);
   bool enqueue = queue != WorkQueue::kNone && (before.state != after.state ||
                                                old_holder != new_holder || old_triage != new_triage);
-  int maxlen = queue == WorkQueue::kDepartment ? kDepartmentQueueMaxLen : 0;
+  // dq (issue 5): department queues are never capped by length at XADD (that could drop
+  // unacknowledged work); the dispatch queue trims what every consumer group acknowledged
+  // (queue_trim.lua).
+  int maxlen = 0;
   std::string event_key = keys::Event(d, before.id);
   bool record = !key.request_id.empty();
   std::vector<std::string> script_keys = {

@@ -12,8 +12,9 @@ namespace zhiwang::redis {
 
 class RedisEventStore final : public EventStore {
  public:
-  // Approximate cap on each department queue stream (XADD MAXLEN ~). The router queue is
-  // never trimmed: the router deletes entries it has acknowledged.
+  // dq (issue 5): no longer applied: department queues are trimmed only of acknowledged
+  // entries by the dispatch queue (RedisAssignmentQueue::Trim). The router queue is never
+  // trimmed: the router deletes entries it has acknowledged.
   static constexpr int kDepartmentQueueMaxLen = 10000;
 
   explicit RedisEventStore(RedisClient* client) : client_(client) {}

@@ -16,6 +16,10 @@ struct LuaScript {
 const LuaScript& CreateEventScript();
 const LuaScript& TransitionScript();
 const LuaScript& LoadEventScript();
+// dq (issue 5)
+const LuaScript& QueueNextScript();
+const LuaScript& QueueTrimScript();
+const LuaScript& ReplayDeadLettersScript();
 
 }  // namespace zhiwang::redis
 

@@ -97,6 +97,8 @@ void ToProto(const Event& e, v1::Event* out) {
   out->set_awaiting_adjudication(e.awaiting_adjudication);
   out->set_triage_centre_id(e.triage_centre_id);
   for (const std::string& c : e.previous_category_codes) out->add_previous_category_codes(c);
+  out->set_assignment_token(e.assignment_token);  // dq
+  out->set_claimed_by(e.claimed_by);              // dq
 }
 
 void ToProto(const RoutingExplanation& r, v1::RoutingExplanation* out) {
@@ -151,6 +153,8 @@ Event FromProto(const v1::Event& p) {
   e.triage_centre_id = p.triage_centre_id();
   e.previous_category_codes.assign(p.previous_category_codes().begin(),
                                    p.previous_category_codes().end());
+  e.assignment_token = p.assignment_token();  // dq
+  e.claimed_by = p.claimed_by();              // dq
   return e;
 }
 
@@ -178,7 +182,7 @@ TimelineEntry FromProto(const v1::TimelineEntry& p) {
   t.actor_department_id = p.actor_department_id();
   t.from_state = StateFromProto(p.from_state());
   t.to_state = StateFromProto(p.to_state());
-  t.action = p.action() >= 0 && p.action() <= kMaxEventAction ? static_cast<EventAction>(p.action())
+  t.action = IsKnownAction(p.action()) ? static_cast<EventAction>(p.action())
                                                               : EventAction::kUnspecified;
   t.note = p.note();
   t.department_id = p.department_id();

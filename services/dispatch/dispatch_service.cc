@@ -48,6 +48,7 @@ grpc::ServerUnaryReactor* DispatchService::ClaimEvent(grpc::CallbackServerContex
                                                       v1::EventResponse* resp) {
   Command c;
   c.action = EventAction::kClaim;
+  c.fencing_token = req->fencing_token();  // dq
   return ActAndRespond(ctx, commands_, req->event_id(), req->client_request_id(), std::move(c),
                        resp);
 }
@@ -57,6 +58,7 @@ grpc::ServerUnaryReactor* DispatchService::AddProgress(grpc::CallbackServerConte
                                                        v1::EventResponse* resp) {
   Command c;
   c.action = EventAction::kAddProgress;
+  c.fencing_token = req->fencing_token();  // dq
   c.note = req->note();
   c.evidence = FromProto(req->evidence());
   return ActAndRespond(ctx, commands_, req->event_id(), req->client_request_id(), std::move(c),
@@ -68,6 +70,7 @@ grpc::ServerUnaryReactor* DispatchService::ResolveEvent(grpc::CallbackServerCont
                                                         v1::EventResponse* resp) {
   Command c;
   c.action = EventAction::kResolve;
+  c.fencing_token = req->fencing_token();  // dq
   c.note = req->note();
   c.evidence = FromProto(req->evidence());
   return ActAndRespond(ctx, commands_, req->event_id(), req->client_request_id(), std::move(c),
@@ -79,6 +82,7 @@ grpc::ServerUnaryReactor* DispatchService::RejectEvent(grpc::CallbackServerConte
                                                        v1::EventResponse* resp) {
   Command c;
   c.action = EventAction::kReject;
+  c.fencing_token = req->fencing_token();  // dq
   c.reason_code = req->reason_code();
   c.note = req->note();
   return ActAndRespond(ctx, commands_, req->event_id(), req->client_request_id(), std::move(c),

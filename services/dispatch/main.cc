@@ -1,6 +1,9 @@
 // zw-dispatch: serves zhiwang.v1.DispatchService. Wiring only.
 #include "absl/flags/flag.h"
 #include "absl/status/status.h"
+#include "common/redis/redis_assignment_queue.h"
+#include "common/redis/redis_webhook_store.h"
+#include "services/dispatch/webhook_courier.h"
 #include "common/rpc/log.h"
 #include "common/rpc/server_runner.h"
 #include "common/rpc/service_context.h"
@@ -11,6 +14,14 @@
 // sla: the SLA policies whose limit on extensions is enforced before an approval commits.
 ABSL_FLAG(std::vector<std::string>, sla_policies, {},
           "SLA policy files (deploy/sla); their extension limits are enforced on approval");
+
+// dq (issue 5): the dispatch queue (docs/dispatch-queue.md).
+ABSL_FLAG(int, dq_max_unacked, 1000, "per-department cap on unacknowledged deliveries");
+ABSL_FLAG(absl::Duration, dq_redeliver_after, absl::Seconds(30),
+          "idle time after which an unacknowledged delivery is delivered again");
+ABSL_FLAG(bool, dq_webhooks, true, "run the webhook courier in this process");
+ABSL_FLAG(absl::Duration, dq_poll, absl::Milliseconds(20),
+          "how often an idle WatchAssignments stream looks for new entries");
 
 int main(int argc, char** argv) {
   using namespace zhiwang;
@@ -31,7 +42,18 @@ int main(int argc, char** argv) {
   sla::ExtensionGuard extension_guard(&sla_config);
   (*ctx)->commands().set_guard(&extension_guard);
   dispatch::DispatchService service(&(*ctx)->commands(), &(*ctx)->events(), &(*ctx)->orgs());
+  redis::RedisAssignmentQueue queue(&(*ctx)->redis());
+  service.EnableQueue(&queue, {.max_unacked = absl::GetFlag(FLAGS_dq_max_unacked),
+                               .redeliver_after = absl::GetFlag(FLAGS_dq_redeliver_after),
+                               .poll = absl::GetFlag(FLAGS_dq_poll)});
+  redis::RedisWebhookStore webhooks(&(*ctx)->redis());
+  service.EnableWebhooks(&webhooks);
+  dispatch::WebhookCourier courier(&queue, &(*ctx)->events(), &webhooks,
+                                   {.redeliver_after = absl::GetFlag(FLAGS_dq_redeliver_after),
+                                    .max_unacked = absl::GetFlag(FLAGS_dq_max_unacked)});
+  if (absl::GetFlag(FLAGS_dq_webhooks)) courier.Start();
   absl::Status s = Serve({&service}, nullptr);
+  courier.Stop();
   if (!s.ok()) {
     Log(LogLevel::kError, "serve failed", {{"error", s.ToString()}});
     return 1;

@@ -225,8 +225,7 @@ bool SlaWorker::Handle(const std::map<std::string, std::string>& fields) {
   c.event_id = get("e");
   if (c.event_id.empty() || !absl::SimpleAtoi(get("v"), &c.version) ||
       !absl::SimpleAtoi(get("s"), &state) || !absl::SimpleAtoi(get("a"), &action) ||
-      !absl::SimpleAtoi(get("t"), &ms) || state < 0 || state > kMaxEventState || action < 0 ||
-      action > kMaxEventAction) {
+      !absl::SimpleAtoi(get("t"), &ms) || state < 0 || state > kMaxEventState || !IsKnownAction(action)) {
     Log(LogLevel::kWarning, "malformed change-feed entry dropped", {{"event", c.event_id}});
     return true;
   }
