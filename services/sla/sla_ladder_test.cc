@@ -131,18 +131,18 @@ TEST_F(LadderTest, ApprovedExtensionMovesTheDeadlineAndFiredRungsStayFired) {
 
 TEST_F(LadderTest, RedeliveredChangeIsHarmless) {
   Change(EventState::kClaimed, EventAction::kClaim);
-  ASSERT_TRUE(engine_.OnChange({"e1", version_, EventState::kClaimed, EventAction::kClaim,
-                                clock_.Now() + absl::Hours(1)},
-                               Facts())
+  ASSERT_TRUE(engine_
+                  .OnChange({"e1", version_, EventState::kClaimed, EventAction::kClaim,
+                             clock_.Now() + absl::Hours(1)},
+                            Facts())
                   .ok());
   EXPECT_EQ(engine_.Clock("d1", "e1", clock_.Now())->record.deadline, At(3, 10, 15, 0));
   EXPECT_EQ(*store_.TimerCount("d1"), 4);
 }
 
 TEST_F(LadderTest, DistrictWithoutConfigurationIsAFailedPrecondition) {
-  absl::Status s = engine_.OnChange({"x1", 1, EventState::kReported, EventAction::kReport,
-                                     clock_.Now()},
-                                    Facts("other"));
+  absl::Status s = engine_.OnChange(
+      {"x1", 1, EventState::kReported, EventAction::kReport, clock_.Now()}, Facts("other"));
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
 }
 

@@ -138,10 +138,11 @@ double FireAll(RedisSlaStore* store, int64_t expected, const std::string& distri
 absl::StatusOr<RedisReply> RawPop(RedisClient* c, absl::Time now, int max) {
   std::promise<absl::StatusOr<RedisReply>> p;
   static const std::string* src = new std::string(kRawPop);
-  c->RunScript(*src, "",
-               {absl::StrCat("raw:{", kDistrict, "}:timers"), absl::StrCat("raw:{", kDistrict, "}:q")},
-               {absl::StrCat(absl::ToUnixMillis(now)), absl::StrCat(max), std::string(120, 'x')},
-               [&p](absl::StatusOr<RedisReply> r) { p.set_value(std::move(r)); });
+  c->RunScript(
+      *src, "",
+      {absl::StrCat("raw:{", kDistrict, "}:timers"), absl::StrCat("raw:{", kDistrict, "}:q")},
+      {absl::StrCat(absl::ToUnixMillis(now)), absl::StrCat(max), std::string(120, 'x')},
+      [&p](absl::StatusOr<RedisReply> r) { p.set_value(std::move(r)); });
   return p.get_future().get();
 }
 
@@ -151,11 +152,12 @@ void RawAdd(RedisClient* c, int64_t from, int64_t count,
   std::atomic<int64_t> left{count};
   std::promise<void> done;
   for (int64_t i = from; i < from + count; ++i) {
-    c->Send({"ZADD", absl::StrCat("raw:{", kDistrict, "}:timers"),
-             absl::StrCat(absl::ToUnixMillis(due_of(i))), absl::StrCat("bench-20260310-", i, "|1|1|0")},
-            [&](absl::StatusOr<RedisReply>) {
-              if (--left == 0) done.set_value();
-            });
+    c->Send(
+        {"ZADD", absl::StrCat("raw:{", kDistrict, "}:timers"),
+         absl::StrCat(absl::ToUnixMillis(due_of(i))), absl::StrCat("bench-20260310-", i, "|1|1|0")},
+        [&](absl::StatusOr<RedisReply>) {
+          if (--left == 0) done.set_value();
+        });
   }
   if (count > 0) done.get_future().wait();
 }
@@ -254,8 +256,10 @@ int Main() {
     std::fprintf(stderr, "redis-server: %s\n", server.status().ToString().c_str());
     return 1;
   }
-  auto client = RedisClient::Connect({.host = "127.0.0.1", .port = (*server)->port(),
-                                      .command_timeout = absl::Seconds(30), .connections = 2});
+  auto client = RedisClient::Connect({.host = "127.0.0.1",
+                                      .port = (*server)->port(),
+                                      .command_timeout = absl::Seconds(30),
+                                      .connections = 2});
   if (!client.ok()) return 1;
   RedisClient* c = client->get();
   (void)c->Call({"CONFIG", "SET", "appendonly", "no"});  // measure Redis, not the disk
@@ -263,7 +267,9 @@ int Main() {
   const int burst = absl::GetFlag(FLAGS_burst_timers);
   const int open = absl::GetFlag(FLAGS_open_timers);
   const int64_t burst_events = burst / 4, open_events = open / 4;
-  auto past = [](int64_t, int r) { return absl::FromUnixSeconds(1'000'000'000) + absl::Seconds(r); };
+  auto past = [](int64_t, int r) {
+    return absl::FromUnixSeconds(1'000'000'000) + absl::Seconds(r);
+  };
 
   std::printf("zw-sla-bench: private redis-server, 2 connections, %d arming threads\n",
               absl::GetFlag(FLAGS_threads));
@@ -313,8 +319,8 @@ int Main() {
     std::sort(v.begin(), v.end());
     return v[v.size() / 2];
   };
-  std::printf("beside %d open timers vs an empty timer set (same run, interleaved, medians of 3):\n",
-              open);
+  std::printf(
+      "beside %d open timers vs an empty timer set (same run, interleaved, medians of 3):\n", open);
   std::printf("  FireDue  %8.0f /s vs %8.0f /s   ratio %.2f\n", median(fire_full),
               median(fire_none), median(fire_full) / median(fire_none));
   std::printf("  arming   %8.0f /s vs %8.0f /s   ratio %.2f (events with 4 rungs)\n",
@@ -325,11 +331,10 @@ int Main() {
   const int per_minute = absl::GetFlag(FLAGS_per_minute);
   Percentiles zl = SlaLateness(&store, 5'000'000, secs, per_minute);
   Percentiles rl = RawLateness(c, 5'000'000, secs, per_minute);
-  std::printf("firing lateness, %d deadlines/min for %d s, firer every 50 ms:\n", per_minute,
-              secs);
+  std::printf("firing lateness, %d deadlines/min for %d s, firer every 50 ms:\n", per_minute, secs);
   std::printf("  zw-sla  p50 %6.1f ms  p99 %6.1f ms  (%zu fired)\n", zl.p50, zl.p99, zl.n);
-  std::printf("  raw pop p50 %6.1f ms  p99 %6.1f ms  (%zu fired)  ratio p99 %.2f\n", rl.p50,
-              rl.p99, rl.n, rl.p99 > 0 ? zl.p99 / rl.p99 : 0.0);
+  std::printf("  raw pop p50 %6.1f ms  p99 %6.1f ms  (%zu fired)  ratio p99 %.2f\n", rl.p50, rl.p99,
+              rl.n, rl.p99 > 0 ? zl.p99 / rl.p99 : 0.0);
   return 0;
 }
 
