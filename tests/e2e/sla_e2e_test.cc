@@ -35,7 +35,8 @@ class SlaE2E : public StackSuite {
       absl::Status s = stack().StartService(Service::kSla, kSlaFlags);
       ASSERT_TRUE(s.ok()) << s;
     }
-    auto c = redis::RedisClient::Connect({.host = "127.0.0.1", .port = stack().redis().port()});
+    auto c = redis::RedisClient::Connect(
+        {.host = "127.0.0.1", .port = stack().redis().port(), .unix_socket = ""});
     ASSERT_TRUE(c.ok()) << c.status();
     redis_ = *std::move(c);
   }
