@@ -264,11 +264,10 @@ TEST_P(RedisEventStoreTest, EveryCommittedWriteAppendsOneChangeFeedEntry) {
   // A refused write (stale version) appends nothing either.
   EXPECT_FALSE(s().CommitSteps(stale, {accept}, ActKey(W::Dispatcher(), "again")).ok());
   EXPECT_EQ(entries(),
-            (std::vector<std::string>{
-                absl::StrCat(a.id, " 1 ", state(EventState::kReported), " ",
-                             action(EventAction::kReport)),
-                absl::StrCat(a.id, " 3 ", state(EventState::kDispatched), " ",
-                             action(EventAction::kDispatch))}));
+            (std::vector<std::string>{absl::StrCat(a.id, " 1 ", state(EventState::kReported), " ",
+                                                   action(EventAction::kReport)),
+                                      absl::StrCat(a.id, " 3 ", state(EventState::kDispatched), " ",
+                                                   action(EventAction::kDispatch))}));
 }
 // --- end sla ---
 
