@@ -9,6 +9,7 @@
 #include "common/redis/redis_event_store.h"
 
 #include <latch>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -233,6 +234,42 @@ TEST_P(RedisEventStoreTest, WritesFeedTheRouterAndDepartmentQueues) {
   EXPECT_EQ(Stream(urban), (Items{{a.id, "3"}, {b.id, "3"}}));
   EXPECT_EQ(Stream(router).size(), 3u);
 }
+
+// --- sla: the change feed (docs/sla.md) ---
+TEST_P(RedisEventStoreTest, EveryCommittedWriteAppendsOneChangeFeedEntry) {
+  const std::string feed = redis::keys::ChangeFeed(W::kDistrict);
+  // Each entry as "e v s a", and its t field.
+  auto entries = [&] {
+    std::vector<std::string> out;
+    absl::StatusOr<RedisReply> r = client()->Call({"XRANGE", feed, "-", "+"});
+    EXPECT_TRUE(r.ok()) << r.status();
+    if (!r.ok()) return out;
+    for (const RedisReply& entry : r->elements) {
+      std::map<std::string, std::string> f;
+      const auto& fields = entry.elements[1].elements;
+      for (size_t i = 0; i + 1 < fields.size(); i += 2) f[fields[i].str] = fields[i + 1].str;
+      EXPECT_FALSE(f["t"].empty());
+      out.push_back(absl::StrCat(f["e"], " ", f["v"], " ", f["s"], " ", f["a"]));
+    }
+    return out;
+  };
+  auto state = [](EventState s) { return static_cast<int>(s); };
+  auto action = [](EventAction a) { return static_cast<int>(a); };
+  Event a = Created(1, 0);
+  ASSERT_TRUE(s().Create(MakeNew(1, 0), CreateKey(1)).ok());  // a replay appends nothing
+  Event stale = a;
+  TransitionOutcome accept = Decide(a, W::Dispatcher(), Accept(), 10);
+  TransitionOutcome dispatch = Decide(accept.event, W::Dispatcher(), Dispatch(W::kUrban), 10);
+  ASSERT_TRUE(s().CommitSteps(a, {accept, dispatch}, ActKey(W::Dispatcher(), "route-a")).ok());
+  // A refused write (stale version) appends nothing either.
+  EXPECT_FALSE(s().CommitSteps(stale, {accept}, ActKey(W::Dispatcher(), "again")).ok());
+  EXPECT_EQ(entries(),
+            (std::vector<std::string>{absl::StrCat(a.id, " 1 ", state(EventState::kReported), " ",
+                                                   action(EventAction::kReport)),
+                                      absl::StrCat(a.id, " 3 ", state(EventState::kDispatched), " ",
+                                                   action(EventAction::kDispatch))}));
+}
+// --- end sla ---
 
 }  // namespace
 }  // namespace zhiwang::contract

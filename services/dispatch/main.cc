@@ -8,7 +8,7 @@
 #include "common/rpc/server_runner.h"
 #include "common/rpc/service_context.h"
 #include "services/dispatch/dispatch_service.h"
-#include "services/sla/extension_guard.h"     // sla
+#include "services/sla/extension_guard.h"    // sla
 #include "services/sla/sla_config_loader.h"  // sla
 
 // sla: the SLA policies whose limit on extensions is enforced before an approval commits.
@@ -33,8 +33,8 @@ int main(int argc, char** argv) {
   }
   // sla: refuse APPROVE_EXTENSION beyond the SLA policy's limit, before it commits.
   sla::SlaConfig sla_config;
-  if (absl::Status s = sla::LoadSlaConfig(absl::GetFlag(FLAGS_sla_policies), {}, &sla_config,
-                                          nullptr);
+  if (absl::Status s =
+          sla::LoadSlaConfig(absl::GetFlag(FLAGS_sla_policies), {}, &sla_config, nullptr);
       !s.ok()) {
     Log(LogLevel::kError, "cannot load SLA policies", {{"error", s.ToString()}});
     return 1;

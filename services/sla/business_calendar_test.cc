@@ -76,8 +76,7 @@ TEST(BusinessCalendarTest, RejectsBadSpecsNamingTheField) {
   EXPECT_NE(c.status().message().find("periods"), std::string::npos);
   spec.periods = {{600, 700}};
   spec.time_zone = "Mars/Olympus";
-  EXPECT_NE(BusinessCalendar::Create(spec).status().message().find("time_zone"),
-            std::string::npos);
+  EXPECT_NE(BusinessCalendar::Create(spec).status().message().find("time_zone"), std::string::npos);
   spec.time_zone = "Asia/Shanghai";
   spec.working_weekdays = {8};
   EXPECT_NE(BusinessCalendar::Create(spec).status().message().find("working_weekdays"),

@@ -33,8 +33,8 @@ class ExtensionGuardCommandsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(orgs_.Publish(SmallOrg()).ok());
-    config_.Set("*", std::make_shared<DistrictSla>(DistrictSla{
-                         BusinessCalendar::AlwaysWorking(), testing::SecondScalePolicies()}));
+    config_.Set("*", std::make_shared<DistrictSla>(DistrictSla{BusinessCalendar::AlwaysWorking(),
+                                                               testing::SecondScalePolicies()}));
     commands_.set_guard(&guard_);
   }
   absl::StatusOr<WriteResult> Act(const Identity& who, const std::string& id,

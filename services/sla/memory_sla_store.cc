@@ -32,8 +32,8 @@ absl::Status MemorySlaStore::Arm(const std::string& district_id, int64_t expecte
   auto it = d.records.find(plan.record.event_id);
   int64_t stored = it == d.records.end() ? 0 : it->second.version;
   if (stored != expected_version) {
-    return absl::AbortedError(absl::StrCat("sla record of ", plan.record.event_id,
-                                           " is at version ", stored));
+    return absl::AbortedError(
+        absl::StrCat("sla record of ", plan.record.event_id, " is at version ", stored));
   }
   SlaRecord next = plan.record;
   if (it != d.records.end()) {
@@ -44,8 +44,8 @@ absl::Status MemorySlaStore::Arm(const std::string& district_id, int64_t expecte
       d.timers.erase(t);
     }
     // Fired rungs and orders belong to the store; a new stage forgets the fired rungs.
-    next.fired_rungs = it->second.stage_seq == next.stage_seq ? it->second.fired_rungs
-                                                              : std::vector<int>{};
+    next.fired_rungs =
+        it->second.stage_seq == next.stage_seq ? it->second.fired_rungs : std::vector<int>{};
     next.orders = it->second.orders;
   } else {
     next.fired_rungs.clear();

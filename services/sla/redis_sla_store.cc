@@ -22,8 +22,7 @@ absl::Status ReplyError(const RedisReply& r) {
 }
 
 absl::StatusOr<RedisReply> RunScript(redis::RedisClient* client, const redis::LuaScript& s,
-                                     std::vector<std::string> keys,
-                                     std::vector<std::string> args) {
+                                     std::vector<std::string> keys, std::vector<std::string> args) {
   std::promise<absl::StatusOr<RedisReply>> p;
   std::future<absl::StatusOr<RedisReply>> f = p.get_future();
   client->RunScript(s.source, s.sha1, std::move(keys), std::move(args),
@@ -144,12 +143,12 @@ absl::Status RedisSlaStore::Arm(const std::string& district_id, int64_t expected
 absl::StatusOr<std::vector<Notice>> RedisSlaStore::FireDue(const std::string& district_id,
                                                            absl::Time now, int max) {
   static const std::string* const kMap = new std::string(StateStageMap());
-  absl::StatusOr<RedisReply> reply = RunScript(
-      client_, SlaFireScript(),
-      {redis::keys::SlaTimers(district_id), redis::keys::Notifications(district_id)},
-      {absl::StrCat(absl::ToUnixMillis(now)), absl::StrCat(max),
-       redis::keys::SlaRecordPrefix(district_id), redis::keys::EventPrefix(district_id), *kMap,
-       redis::keys::SupervisionOrderPrefix(district_id)});
+  absl::StatusOr<RedisReply> reply =
+      RunScript(client_, SlaFireScript(),
+                {redis::keys::SlaTimers(district_id), redis::keys::Notifications(district_id)},
+                {absl::StrCat(absl::ToUnixMillis(now)), absl::StrCat(max),
+                 redis::keys::SlaRecordPrefix(district_id), redis::keys::EventPrefix(district_id),
+                 *kMap, redis::keys::SupervisionOrderPrefix(district_id)});
   if (!reply.ok()) return reply.status();
   std::vector<Notice> out;
   for (const RedisReply& b : reply->elements) {
@@ -162,8 +161,9 @@ absl::StatusOr<std::vector<Notice>> RedisSlaStore::FireDue(const std::string& di
 
 absl::StatusOr<std::vector<Notice>> RedisSlaStore::RecentNotices(const std::string& district_id,
                                                                  int limit) {
-  absl::StatusOr<RedisReply> r = Call(client_, {"XREVRANGE", redis::keys::Notifications(district_id),
-                                                "+", "-", "COUNT", absl::StrCat(limit)});
+  absl::StatusOr<RedisReply> r =
+      Call(client_, {"XREVRANGE", redis::keys::Notifications(district_id), "+", "-", "COUNT",
+                     absl::StrCat(limit)});
   if (!r.ok()) return r.status();
   std::vector<Notice> out;
   for (auto it = r->elements.rbegin(); it != r->elements.rend(); ++it) {

@@ -39,8 +39,8 @@ const ::testing::Environment* const kRedisEnvironment =
     ::testing::AddGlobalTestEnvironment(new RedisEnvironment);
 
 std::unique_ptr<RedisClient> Connect() {
-  absl::StatusOr<std::unique_ptr<RedisClient>> c =
-      RedisClient::Connect({.host = "127.0.0.1", .port = RedisEnvironment::server()->port()});
+  absl::StatusOr<std::unique_ptr<RedisClient>> c = RedisClient::Connect(redis::RedisOptions{
+      .host = "127.0.0.1", .port = RedisEnvironment::server()->port(), .unix_socket = ""});
   EXPECT_TRUE(c.ok()) << c.status();
   return c.ok() ? *std::move(c) : nullptr;
 }

@@ -9,11 +9,16 @@ namespace {
 
 absl::string_view RecipientText(Recipient r) {
   switch (r) {
-    case Recipient::kDepartment: return "department";
-    case Recipient::kDepartmentLeader: return "department leader";
-    case Recipient::kStreetDispatchCentre: return "street dispatch centre";
-    case Recipient::kDistrictDispatchCentre: return "district dispatch centre";
-    case Recipient::kUnspecified: break;
+    case Recipient::kDepartment:
+      return "department";
+    case Recipient::kDepartmentLeader:
+      return "department leader";
+    case Recipient::kStreetDispatchCentre:
+      return "street dispatch centre";
+    case Recipient::kDistrictDispatchCentre:
+      return "district dispatch centre";
+    case Recipient::kUnspecified:
+      break;
   }
   return "";
 }
@@ -55,15 +60,15 @@ absl::Status Arm(const StagePolicy& policy, const BusinessCalendar& cal, ArmPlan
     n.stage = std::string(StageName(r.stage));
     n.rung = i;
     n.deadline = r.deadline;
-    n.message = absl::StrCat("event ", r.event_id, ", stage ", StageName(r.stage), ": ",
-                             rung.after_deadline ? "overdue, escalated to the "
-                                                 : "time limit nearly used, notify the ",
-                             RecipientText(rung.recipient), "; deadline ",
-                             absl::FormatTime("%Y-%m-%d %H:%M", r.deadline, cal.time_zone()));
+    n.message = absl::StrCat(
+        "event ", r.event_id, ", stage ", StageName(r.stage), ": ",
+        rung.after_deadline ? "overdue, escalated to the " : "time limit nearly used, notify the ",
+        RecipientText(rung.recipient), "; deadline ",
+        absl::FormatTime("%Y-%m-%d %H:%M", r.deadline, cal.time_zone()));
     if (rung.opens_supervision_order) {
       n.supervision_order_id = absl::StrCat(r.event_id, "-so-", r.stage_seq, "-", i);
-      absl::StatusOr<absl::Time> so_deadline = AddTime(
-          cal, rung.supervision_limit.working(), t.due, rung.supervision_limit.ToDuration(cal));
+      absl::StatusOr<absl::Time> so_deadline = AddTime(cal, rung.supervision_limit.working(), t.due,
+                                                       rung.supervision_limit.ToDuration(cal));
       if (!so_deadline.ok()) return so_deadline.status();
       n.supervision_order_deadline = *so_deadline;
     }

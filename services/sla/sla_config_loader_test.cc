@@ -48,8 +48,8 @@ TEST(SlaConfigLoaderTest, SamplePoliciesCarryTheCityRules) {
   // Every sample category has a limit for every stage.
   for (const char* c : {"0101", "0102", "0103", "0104", "0201", "0202", "0301", "0302", "0401",
                         "0402", "0501", "0502", "0601", "0602", "0701", "0801", "0901"}) {
-    for (Stage s : {Stage::kAccept, Stage::kDispatch, Stage::kClaim, Stage::kResolve,
-                    Stage::kVerify}) {
+    for (Stage s :
+         {Stage::kAccept, Stage::kDispatch, Stage::kClaim, Stage::kResolve, Stage::kVerify}) {
       EXPECT_TRUE(p.Find(c, Urgency::kNormal, s).ok()) << c << " " << StageName(s);
     }
   }

@@ -90,14 +90,14 @@ Notice FromProto(const v1::Notification& p) {
   n.id = p.id();
   int kind = p.kind();
   n.kind = kind >= 0 && kind <= kMaxNoticeKind ? static_cast<NoticeKind>(kind)
-                                                : NoticeKind::kUnspecified;
+                                               : NoticeKind::kUnspecified;
   n.district_id = p.district_id();
   n.event_id = p.event_id();
   n.department_id = p.department_id();
   n.street_id = p.street_id();
   int rec = p.recipient();
-  n.recipient = rec >= 0 && rec <= kMaxRecipient ? static_cast<Recipient>(rec)
-                                                  : Recipient::kUnspecified;
+  n.recipient =
+      rec >= 0 && rec <= kMaxRecipient ? static_cast<Recipient>(rec) : Recipient::kUnspecified;
   n.stage = p.stage();
   n.rung = p.rung();
   n.deadline = FromProto(p.deadline());
@@ -122,8 +122,8 @@ SupervisionOrder FromProto(const v1::SupervisionOrder& p) {
   if (p.has_opened_at()) o.opened_at = FromProto(p.opened_at());
   o.deadline = FromProto(p.deadline());
   int rec = p.recipient();
-  o.recipient = rec >= 0 && rec <= kMaxRecipient ? static_cast<Recipient>(rec)
-                                                  : Recipient::kUnspecified;
+  o.recipient =
+      rec >= 0 && rec <= kMaxRecipient ? static_cast<Recipient>(rec) : Recipient::kUnspecified;
   return o;
 }
 

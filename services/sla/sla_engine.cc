@@ -37,8 +37,7 @@ absl::Status SlaEngine::OnChange(const Change& change, const EventFacts& facts) 
         ApplyChange(*current, change, facts, cfg->policies, cfg->calendar);
     if (!plan.ok()) return plan.status();
     if (!plan->has_value()) return absl::OkStatus();
-    absl::Status s =
-        store_->Arm(facts.district_id, *current ? (*current)->version : 0, **plan);
+    absl::Status s = store_->Arm(facts.district_id, *current ? (*current)->version : 0, **plan);
     if (!absl::IsAborted(s)) return s;
   }
   return absl::AbortedError(

@@ -9,40 +9,57 @@ namespace zhiwang::sla {
 
 absl::string_view StageName(Stage s) {
   switch (s) {
-    case Stage::kAccept: return "accept";
-    case Stage::kDispatch: return "dispatch";
-    case Stage::kClaim: return "claim";
-    case Stage::kResolve: return "resolve";
-    case Stage::kVerify: return "verify";
-    case Stage::kNone: break;
+    case Stage::kAccept:
+      return "accept";
+    case Stage::kDispatch:
+      return "dispatch";
+    case Stage::kClaim:
+      return "claim";
+    case Stage::kResolve:
+      return "resolve";
+    case Stage::kVerify:
+      return "verify";
+    case Stage::kNone:
+      break;
   }
   return "";
 }
 
 Stage StageOfState(EventState state) {
   switch (state) {
-    case EventState::kReported: return Stage::kAccept;
+    case EventState::kReported:
+      return Stage::kAccept;
     case EventState::kAccepted:
-    case EventState::kRejected: return Stage::kDispatch;
-    case EventState::kDispatched: return Stage::kClaim;
+    case EventState::kRejected:
+      return Stage::kDispatch;
+    case EventState::kDispatched:
+      return Stage::kClaim;
     case EventState::kClaimed:
     case EventState::kInProgress:
     case EventState::kRework:
-    case EventState::kSuspended: return Stage::kResolve;
-    case EventState::kResolved: return Stage::kVerify;
-    default: return Stage::kNone;
+    case EventState::kSuspended:
+      return Stage::kResolve;
+    case EventState::kResolved:
+      return Stage::kVerify;
+    default:
+      return Stage::kNone;
   }
 }
 
 absl::Duration TimeAmount::ToDuration(const BusinessCalendar& cal) const {
   switch (unit) {
     case TimeUnit::kWorkingHours:
-    case TimeUnit::kNaturalHours: return absl::Hours(amount);
+    case TimeUnit::kNaturalHours:
+      return absl::Hours(amount);
     case TimeUnit::kWorkingMinutes:
-    case TimeUnit::kNaturalMinutes: return absl::Minutes(amount);
-    case TimeUnit::kNaturalSeconds: return absl::Seconds(amount);
-    case TimeUnit::kWorkingDays: return cal.WorkingDayLength() * amount;
-    case TimeUnit::kUnspecified: break;
+    case TimeUnit::kNaturalMinutes:
+      return absl::Minutes(amount);
+    case TimeUnit::kNaturalSeconds:
+      return absl::Seconds(amount);
+    case TimeUnit::kWorkingDays:
+      return cal.WorkingDayLength() * amount;
+    case TimeUnit::kUnspecified:
+      break;
   }
   return absl::ZeroDuration();
 }
@@ -63,8 +80,7 @@ namespace {
 absl::Status CheckAmount(const TimeAmount& t, absl::string_view field) {
   if (t.unit == TimeUnit::kUnspecified || static_cast<int>(t.unit) > kMaxTimeUnit ||
       !(t.amount > 0)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, ": needs a unit and an amount > 0"));
+    return absl::InvalidArgumentError(absl::StrCat(field, ": needs a unit and an amount > 0"));
   }
   return absl::OkStatus();
 }
@@ -81,7 +97,8 @@ absl::Status CheckLadder(const std::vector<Rung>& ladder, absl::string_view fiel
           absl::StrCat(field, ".share_of_limit: must be in (0, 10] when no after_deadline"));
     }
     if (r.opens_supervision_order) {
-      if (absl::Status s = CheckAmount(r.supervision_limit, absl::StrCat(field, ".supervision_limit"));
+      if (absl::Status s =
+              CheckAmount(r.supervision_limit, absl::StrCat(field, ".supervision_limit"));
           !s.ok()) {
         return s;
       }
@@ -141,8 +158,8 @@ absl::StatusOr<StagePolicy> PolicySet::Find(absl::string_view category, Urgency 
       }
     }
   }
-  return absl::NotFoundError(absl::StrCat("no time limit for category '", category,
-                                          "', stage ", StageName(stage)));
+  return absl::NotFoundError(
+      absl::StrCat("no time limit for category '", category, "', stage ", StageName(stage)));
 }
 
 }  // namespace zhiwang::sla

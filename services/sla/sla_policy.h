@@ -21,7 +21,14 @@
 namespace zhiwang::sla {
 
 // A stage of an event's life that has a time limit. Numbers equal zhiwang.v1.SlaStage.
-enum class Stage : int { kNone = 0, kAccept = 1, kDispatch = 2, kClaim = 3, kResolve = 4, kVerify = 5 };
+enum class Stage : int {
+  kNone = 0,
+  kAccept = 1,
+  kDispatch = 2,
+  kClaim = 3,
+  kResolve = 4,
+  kVerify = 5
+};
 inline constexpr int kMaxStage = 5;
 
 // "accept", "dispatch", "claim", "resolve", "verify" ("" for kNone).
@@ -83,7 +90,7 @@ inline constexpr int kMaxNoticeKind = 5;
 
 // A rung of the ladder: at a share of the limit, or at an offset after the deadline.
 struct Rung {
-  double share_of_limit = 0;                // used when after_deadline is unset
+  double share_of_limit = 0;                 // used when after_deadline is unset
   std::optional<TimeAmount> after_deadline;  // e.g. +1 working day
   Recipient recipient = Recipient::kDepartment;
   NoticeKind kind = NoticeKind::kWarning;
@@ -128,8 +135,7 @@ class PolicySet {
                                           PolicyDefaults defaults);
 
   // NOT_FOUND when no entry (not even a default) covers the stage.
-  absl::StatusOr<StagePolicy> Find(absl::string_view category, Urgency urgency,
-                                   Stage stage) const;
+  absl::StatusOr<StagePolicy> Find(absl::string_view category, Urgency urgency, Stage stage) const;
 
  private:
   std::vector<PolicyEntry> entries_;

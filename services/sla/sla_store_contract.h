@@ -52,8 +52,8 @@ class SlaStoreContractTest : public ::testing::TestWithParam<SlaStoreContractPar
     absl::StatusOr<std::optional<SlaRecord>> cur = s().Load("d1", id);
     ASSERT_TRUE(cur.ok()) << cur.status();
     absl::StatusOr<std::optional<ArmPlan>> plan =
-        ApplyChange(*cur, {id, version, state, action, t0_ + absl::Seconds(at_s)},
-                    testing::Facts(), policies_, cal_);
+        ApplyChange(*cur, {id, version, state, action, t0_ + absl::Seconds(at_s)}, testing::Facts(),
+                    policies_, cal_);
     ASSERT_TRUE(plan.ok()) << plan.status();
     ASSERT_TRUE(plan->has_value());
     absl::Status armed = s().Arm("d1", *cur ? (*cur)->version : 0, **plan);
@@ -102,9 +102,9 @@ TEST_P(SlaStoreContractTest, FireDueTakesAtMostMaxEarliestFirst) {
 
 TEST_P(SlaStoreContractTest, ArmWithStaleExpectedVersionIsAbortedAndWritesNothing) {
   Apply("e1", 1, EventState::kReported, EventAction::kReport, 0);
-  absl::StatusOr<std::optional<ArmPlan>> plan = ApplyChange(
-      std::nullopt, {"e1", 2, EventState::kAccepted, EventAction::kAccept, t0_}, testing::Facts(),
-      policies_, cal_);
+  absl::StatusOr<std::optional<ArmPlan>> plan =
+      ApplyChange(std::nullopt, {"e1", 2, EventState::kAccepted, EventAction::kAccept, t0_},
+                  testing::Facts(), policies_, cal_);
   EXPECT_EQ(s().Arm("d1", 0, **plan).code(), absl::StatusCode::kAborted);
   EXPECT_EQ((*s().Load("d1", "e1"))->stage, Stage::kAccept);
   EXPECT_EQ(*s().TimerCount("d1"), 4);
@@ -152,8 +152,7 @@ TEST_P(SlaStoreContractTest, ConcurrentFiringFiresEveryRungExactlyOnce) {
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       for (int round = 0; round < 2000; ++round) {
-        absl::StatusOr<std::vector<Notice>> fired =
-            s().FireDue("d1", t0_ + absl::Seconds(100), 16);
+        absl::StatusOr<std::vector<Notice>> fired = s().FireDue("d1", t0_ + absl::Seconds(100), 16);
         if (!fired.ok() || fired->empty()) break;
         for (const Notice& n : *fired) got[t].push_back(n.id);
       }

@@ -38,10 +38,18 @@ inline std::vector<Rung> IssueLadder(TimeUnit offset_unit = TimeUnit::kWorkingDa
                                      double first = 1, double second = 3) {
   Rung warn{0.8, std::nullopt, Recipient::kDepartment, NoticeKind::kWarning, false, {}};
   Rung overdue{1.0, std::nullopt, Recipient::kDepartmentLeader, NoticeKind::kOverdue, false, {}};
-  Rung street{0, TimeAmount{offset_unit, first}, Recipient::kStreetDispatchCentre,
-              NoticeKind::kEscalation, false, {}};
-  Rung order{0, TimeAmount{offset_unit, second}, Recipient::kDistrictDispatchCentre,
-             NoticeKind::kSupervisionOrder, true, TimeAmount{offset_unit, 2}};
+  Rung street{0,
+              TimeAmount{offset_unit, first},
+              Recipient::kStreetDispatchCentre,
+              NoticeKind::kEscalation,
+              false,
+              {}};
+  Rung order{0,
+             TimeAmount{offset_unit, second},
+             Recipient::kDistrictDispatchCentre,
+             NoticeKind::kSupervisionOrder,
+             true,
+             TimeAmount{offset_unit, 2}};
   return {warn, overdue, street, order};
 }
 
@@ -49,8 +57,8 @@ inline std::vector<Rung> IssueLadder(TimeUnit offset_unit = TimeUnit::kWorkingDa
 inline PolicySet UniformPolicies(TimeAmount limit, TimeUnit offset_unit, double first,
                                  double second, TimeAmount extension) {
   std::vector<PolicyEntry> entries;
-  for (Stage s : {Stage::kAccept, Stage::kDispatch, Stage::kClaim, Stage::kResolve,
-                  Stage::kVerify}) {
+  for (Stage s :
+       {Stage::kAccept, Stage::kDispatch, Stage::kClaim, Stage::kResolve, Stage::kVerify}) {
     PolicyEntry e;
     e.stage = s;
     e.limit = limit;

@@ -162,8 +162,8 @@ void SlaWorker::Reclaim(const std::string& district_id) {
   std::string stream = redis::keys::ChangeFeed(district_id);
   absl::StatusOr<redis::RedisReply> reply =
       reader_->Call({"XAUTOCLAIM", stream, kGroup, options_.consumer,
-                     absl::StrCat(absl::ToInt64Milliseconds(options_.reclaim_after)), "0",
-                     "COUNT", absl::StrCat(options_.batch)});
+                     absl::StrCat(absl::ToInt64Milliseconds(options_.reclaim_after)), "0", "COUNT",
+                     absl::StrCat(options_.batch)});
   if (!reply.ok() || reply->type != redis::RedisReply::Type::kArray || reply->elements.size() < 2) {
     return;
   }
@@ -194,7 +194,8 @@ void SlaWorker::Trim(const std::string& district_id) {
     std::string keep = last;
     if (pending > 0) {
       absl::StatusOr<redis::RedisReply> p = reader_->Call({"XPENDING", stream, name});
-      if (!p.ok() || p->elements.size() < 2 || p->elements[1].type != redis::RedisReply::Type::kString) {
+      if (!p.ok() || p->elements.size() < 2 ||
+          p->elements[1].type != redis::RedisReply::Type::kString) {
         return;  // cannot tell: trim nothing
       }
       keep = p->elements[1].str;
@@ -247,8 +248,7 @@ bool SlaWorker::Handle(const std::map<std::string, std::string>& fields) {
   }
   if (absl::IsUnavailable(s) || absl::IsAborted(s)) return false;
   // No configuration or no policy for this stage: nothing will change by retrying.
-  Log(LogLevel::kWarning, "change not applied",
-      {{"event", c.event_id}, {"error", s.ToString()}});
+  Log(LogLevel::kWarning, "change not applied", {{"event", c.event_id}, {"error", s.ToString()}});
   return true;
 }
 

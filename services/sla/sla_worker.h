@@ -32,14 +32,14 @@ namespace zhiwang::sla {
 class SlaWorker {
  public:
   struct Options {
-    std::string consumer;                  // unique per process, e.g. "<host>-<pid>"
-    std::vector<std::string> districts;    // empty: the organisation registry's
+    std::string consumer;                // unique per process, e.g. "<host>-<pid>"
+    std::vector<std::string> districts;  // empty: the organisation registry's
     absl::Duration block = absl::Milliseconds(200);
     absl::Duration reclaim_after = absl::Seconds(5);
     absl::Duration tick = absl::Milliseconds(50);
     absl::Duration trim_every = absl::Seconds(10);
-    int batch = 100;        // change-feed entries per read
-    int fire_batch = 500;   // timers per FireDue call
+    int batch = 100;       // change-feed entries per read
+    int fire_batch = 500;  // timers per FireDue call
   };
 
   // `reader` is used only for blocking reads of the change feed and their acks. Pointers
@@ -63,9 +63,9 @@ class SlaWorker {
   void Reclaim(const std::string& district_id);
   void Trim(const std::string& district_id);
   // Applies a batch of entries [(entry id, fields)], then acknowledges those done.
-  void HandleBatch(const std::string& stream,
-                   const std::vector<std::pair<std::string, std::map<std::string, std::string>>>&
-                       entries);
+  void HandleBatch(
+      const std::string& stream,
+      const std::vector<std::pair<std::string, std::map<std::string, std::string>>>& entries);
   // True when the entry may be acknowledged.
   bool Handle(const std::map<std::string, std::string>& fields);
 
@@ -78,9 +78,9 @@ class SlaWorker {
   std::atomic<bool> stop_{false};
   std::atomic<int64_t> fired_{0};
   std::atomic<int64_t> applied_{0};
-  absl::flat_hash_set<std::string> groups_ready_;        // consumer thread only
-  std::map<std::string, absl::Time> next_reclaim_;       // consumer thread only
-  std::map<std::string, absl::Time> next_trim_;          // consumer thread only
+  absl::flat_hash_set<std::string> groups_ready_;   // consumer thread only
+  std::map<std::string, absl::Time> next_reclaim_;  // consumer thread only
+  std::map<std::string, absl::Time> next_trim_;     // consumer thread only
   std::thread consumer_;
   std::thread firer_;
 };

@@ -35,7 +35,8 @@ class SlaE2E : public StackSuite {
       absl::Status s = stack().StartService(Service::kSla, kSlaFlags);
       ASSERT_TRUE(s.ok()) << s;
     }
-    auto c = redis::RedisClient::Connect({.host = "127.0.0.1", .port = stack().redis().port()});
+    auto c = redis::RedisClient::Connect(
+        {.host = "127.0.0.1", .port = stack().redis().port(), .unix_socket = ""});
     ASSERT_TRUE(c.ok()) << c.status();
     redis_ = *std::move(c);
   }
@@ -96,8 +97,8 @@ TEST_F(SlaE2E, SecondScaleLadderFiresEveryRungOnceInOrderAndOpensASupervisionOrd
   absl::SleepFor(absl::Seconds(1));
   EXPECT_EQ(Rungs(e->id(), "claim").size(), 4u);  // and nothing more
   // The event's clock: red, with the supervision order on it.
-  auto channel = grpc::CreateChannel(stack().address(Service::kSla),
-                                     grpc::InsecureChannelCredentials());
+  auto channel =
+      grpc::CreateChannel(stack().address(Service::kSla), grpc::InsecureChannelCredentials());
   auto sla = v1::SlaService::NewStub(channel);
   v1::GetEventClockRequest req;
   req.set_event_id(e->id());
@@ -117,7 +118,8 @@ TEST_F(SlaE2E, ClaimingEndsTheClaimLadderAndStartsTheResolveClock) {
   ASSERT_TRUE(e.ok()) << e.status();
   std::vector<int> warned = WaitRungs(e->id(), "claim", 1);
   ASSERT_EQ(warned, std::vector<int>{0});
-  absl::StatusOr<v1::Event> claimed = Claim(stack(), Operator(kWaterDept), "sla-claim-1-c", e->id());
+  absl::StatusOr<v1::Event> claimed =
+      Claim(stack(), Operator(kWaterDept), "sla-claim-1-c", e->id());
   ASSERT_TRUE(claimed.ok()) << claimed.status();
   // The resolve stage runs its own ladder; the claim stage's later rungs never fire.
   std::vector<int> resolve = WaitRungs(e->id(), "resolve", 2);
@@ -133,8 +135,9 @@ TEST_F(SlaE2E, KillingAReplicaDuringABurstFiresEveryRungExactlyOnce) {
   constexpr int kEvents = 60;
   std::vector<std::string> ids;
   for (int i = 0; i < kEvents; ++i) {
-    absl::StatusOr<v1::Event> e = Report(stack(), GridWorker("gw-burst"),
-                                         MakeReport(absl::StrCat("sla-burst-", i), kOneDeptCategory));
+    absl::StatusOr<v1::Event> e =
+        Report(stack(), GridWorker("gw-burst"),
+               MakeReport(absl::StrCat("sla-burst-", i), kOneDeptCategory));
     ASSERT_TRUE(e.ok()) << e.status();
     ids.push_back(e->id());
   }

@@ -135,36 +135,40 @@ double FireAll(RedisSlaStore* store, int64_t expected, const std::string& distri
   return static_cast<double>(fired) / absl::ToDoubleSeconds(absl::Now() - start);
 }
 
-absl::StatusOr<RedisReply> RawPop(RedisClient* c, absl::Time now, int max) {
+absl::StatusOr<RedisReply> RawPop(RedisClient* c, absl::Time now, int max,
+                                  const std::string& district = kDistrict) {
   std::promise<absl::StatusOr<RedisReply>> p;
   static const std::string* src = new std::string(kRawPop);
-  c->RunScript(*src, "",
-               {absl::StrCat("raw:{", kDistrict, "}:timers"), absl::StrCat("raw:{", kDistrict, "}:q")},
-               {absl::StrCat(absl::ToUnixMillis(now)), absl::StrCat(max), std::string(120, 'x')},
-               [&p](absl::StatusOr<RedisReply> r) { p.set_value(std::move(r)); });
+  c->RunScript(
+      *src, "",
+      {absl::StrCat("raw:{", district, "}:timers"), absl::StrCat("raw:{", district, "}:q")},
+      {absl::StrCat(absl::ToUnixMillis(now)), absl::StrCat(max), std::string(120, 'x')},
+      [&p](absl::StatusOr<RedisReply> r) { p.set_value(std::move(r)); });
   return p.get_future().get();
 }
 
 // ZADDs `count` raw members due at due_of(i), pipelined.
 void RawAdd(RedisClient* c, int64_t from, int64_t count,
-            const std::function<absl::Time(int64_t)>& due_of) {
+            const std::function<absl::Time(int64_t)>& due_of,
+            const std::string& district = kDistrict) {
   std::atomic<int64_t> left{count};
   std::promise<void> done;
   for (int64_t i = from; i < from + count; ++i) {
-    c->Send({"ZADD", absl::StrCat("raw:{", kDistrict, "}:timers"),
-             absl::StrCat(absl::ToUnixMillis(due_of(i))), absl::StrCat("bench-20260310-", i, "|1|1|0")},
-            [&](absl::StatusOr<RedisReply>) {
-              if (--left == 0) done.set_value();
-            });
+    c->Send(
+        {"ZADD", absl::StrCat("raw:{", district, "}:timers"),
+         absl::StrCat(absl::ToUnixMillis(due_of(i))), absl::StrCat("bench-20260310-", i, "|1|1|0")},
+        [&](absl::StatusOr<RedisReply>) {
+          if (--left == 0) done.set_value();
+        });
   }
   if (count > 0) done.get_future().wait();
 }
 
-double RawFireAll(RedisClient* c, int64_t expected) {
+double RawFireAll(RedisClient* c, int64_t expected, const std::string& district = kDistrict) {
   int64_t fired = 0;
   absl::Time start = absl::Now();
   for (int i = 0; i < 1'000'000 && fired < expected; ++i) {
-    absl::StatusOr<RedisReply> r = RawPop(c, absl::Now(), 500);
+    absl::StatusOr<RedisReply> r = RawPop(c, absl::Now(), 500, district);
     if (!r.ok() || r->elements.empty()) break;
     fired += static_cast<int64_t>(r->elements.size());
   }
@@ -254,8 +258,10 @@ int Main() {
     std::fprintf(stderr, "redis-server: %s\n", server.status().ToString().c_str());
     return 1;
   }
-  auto client = RedisClient::Connect({.host = "127.0.0.1", .port = (*server)->port(),
-                                      .command_timeout = absl::Seconds(30), .connections = 2});
+  auto client = RedisClient::Connect({.host = "127.0.0.1",
+                                      .port = (*server)->port(),
+                                      .command_timeout = absl::Seconds(30),
+                                      .connections = 2});
   if (!client.ok()) return 1;
   RedisClient* c = client->get();
   (void)c->Call({"CONFIG", "SET", "appendonly", "no"});  // measure Redis, not the disk
@@ -263,7 +269,9 @@ int Main() {
   const int burst = absl::GetFlag(FLAGS_burst_timers);
   const int open = absl::GetFlag(FLAGS_open_timers);
   const int64_t burst_events = burst / 4, open_events = open / 4;
-  auto past = [](int64_t, int r) { return absl::FromUnixSeconds(1'000'000'000) + absl::Seconds(r); };
+  auto past = [](int64_t, int r) {
+    return absl::FromUnixSeconds(1'000'000'000) + absl::Seconds(r);
+  };
 
   std::printf("zw-sla-bench: private redis-server, 2 connections, %d arming threads\n",
               absl::GetFlag(FLAGS_threads));
@@ -296,40 +304,46 @@ int Main() {
   std::printf("  raw zset per member   %8.0f bytes   ratio %.2f\n",
               static_cast<double>(after_raw - after) / open,
               static_cast<double>(after - before) / static_cast<double>(after_raw - after));
-  (void)c->Call({"DEL", absl::StrCat("raw:{", kDistrict, "}:timers")});
 
   // 3. The same throughput beside `open` open timers (due far in the future), interleaved
   //    round by round with a district whose timer set is empty (same server, same
   //    moment), medians of 3 rounds each.
-  std::vector<double> fire_full, fire_none, arm_full, arm_none;
+  std::vector<double> fire_full, fire_none, arm_full, arm_none, raw_full, raw_none;
   for (int round = 0; round < 3; ++round) {
     int64_t base = 2'000'000 + round * burst_events;
     arm_full.push_back(ArmAll(&store, base, base + burst_events, 4, past));
     fire_full.push_back(FireAll(&store, burst));
     arm_none.push_back(ArmAll(&store, base, base + burst_events, 4, past, "benchempty"));
     fire_none.push_back(FireAll(&store, burst, "benchempty"));
+    // The bare pop beside the raw zset of `open` members (kept from step 2) and alone.
+    auto due_past = [](int64_t) { return absl::FromUnixSeconds(1'000'000'000); };
+    RawAdd(c, base, burst, due_past);
+    raw_full.push_back(RawFireAll(c, burst));
+    RawAdd(c, base, burst, due_past, "benchempty");
+    raw_none.push_back(RawFireAll(c, burst, "benchempty"));
   }
   auto median = [](std::vector<double> v) {
     std::sort(v.begin(), v.end());
     return v[v.size() / 2];
   };
-  std::printf("beside %d open timers vs an empty timer set (same run, interleaved, medians of 3):\n",
-              open);
+  std::printf(
+      "beside %d open timers vs an empty timer set (same run, interleaved, medians of 3):\n", open);
   std::printf("  FireDue  %8.0f /s vs %8.0f /s   ratio %.2f\n", median(fire_full),
               median(fire_none), median(fire_full) / median(fire_none));
   std::printf("  arming   %8.0f /s vs %8.0f /s   ratio %.2f (events with 4 rungs)\n",
               median(arm_full), median(arm_none), median(arm_full) / median(arm_none));
+  std::printf("  raw pop  %8.0f /s vs %8.0f /s   ratio %.2f (baseline: a bare zset)\n",
+              median(raw_full), median(raw_none), median(raw_full) / median(raw_none));
 
   // 4. Lateness at per_minute deadlines per minute (with `open` still open).
   const int secs = absl::GetFlag(FLAGS_lateness_seconds);
   const int per_minute = absl::GetFlag(FLAGS_per_minute);
   Percentiles zl = SlaLateness(&store, 5'000'000, secs, per_minute);
   Percentiles rl = RawLateness(c, 5'000'000, secs, per_minute);
-  std::printf("firing lateness, %d deadlines/min for %d s, firer every 50 ms:\n", per_minute,
-              secs);
+  std::printf("firing lateness, %d deadlines/min for %d s, firer every 50 ms:\n", per_minute, secs);
   std::printf("  zw-sla  p50 %6.1f ms  p99 %6.1f ms  (%zu fired)\n", zl.p50, zl.p99, zl.n);
-  std::printf("  raw pop p50 %6.1f ms  p99 %6.1f ms  (%zu fired)  ratio p99 %.2f\n", rl.p50,
-              rl.p99, rl.n, rl.p99 > 0 ? zl.p99 / rl.p99 : 0.0);
+  std::printf("  raw pop p50 %6.1f ms  p99 %6.1f ms  (%zu fired)  ratio p99 %.2f\n", rl.p50, rl.p99,
+              rl.n, rl.p99 > 0 ? zl.p99 / rl.p99 : 0.0);
   return 0;
 }
 
