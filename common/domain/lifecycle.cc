@@ -461,10 +461,8 @@ WorkQueue NextWorkQueue(const Event& e) {
   switch (e.state) {
     case S::kReported:
       return WorkQueue::kRouter;
-    // org (issue 3): accepted or rejected events go (back) to the router unless they
-    // wait in a dispatch centre's triage queue (an accepted event reaches the router
-    // again after an unmerge or a recategorisation in triage).
-    case S::kAccepted:
+    // org (issue 3): a rejected event goes back to the router unless it waits in a
+    // dispatch centre's triage queue.
     case S::kRejected:
       return e.triage_centre_id.empty() ? WorkQueue::kRouter : WorkQueue::kNone;
     case S::kDispatched:
@@ -473,6 +471,12 @@ WorkQueue NextWorkQueue(const Event& e) {
     default:
       return WorkQueue::kNone;
   }
+}
+
+bool RoutedAgain(const Event& before, const Event& after) {
+  if (after.state != S::kAccepted && after.state != S::kRejected) return false;
+  if (!after.triage_centre_id.empty()) return false;
+  return !TriageCentre(before).empty() || before.state == S::kMerged;
 }
 
 std::string TriageCentre(const Event& e) {

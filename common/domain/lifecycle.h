@@ -107,6 +107,10 @@ std::string HoldingDepartment(const Event& event);
 // org (issue 3): the dispatch centre whose triage queue holds the event (accepted or
 // rejected with triage_centre_id set), or "".
 std::string TriageCentre(const Event& event);
+// org (issue 3): whether a transition sends an accepted or rejected event back to the
+// router although NextWorkQueue would not queue it for its state: it left a triage queue
+// (recategorised) or a merge (unmerged). Stores then queue it for the router.
+bool RoutedAgain(const Event& before, const Event& after);
 // org (issue 3): the master of a merged event (for the followers index), or "".
 std::string MasterOf(const Event& event);
 

@@ -979,7 +979,7 @@ TEST(ApplyCommandTest, HappyPathFromReportedToEvaluated) {
 TEST(WorkQueueTest, NextWorkQueueForEveryState) {
   const std::vector<std::pair<EventState, WorkQueue>> want = {
       {S::kUnspecified, WorkQueue::kNone}, {S::kReported, WorkQueue::kRouter},
-      {S::kAccepted, WorkQueue::kRouter},  {S::kDispatched, WorkQueue::kDepartment},
+      {S::kAccepted, WorkQueue::kNone},    {S::kDispatched, WorkQueue::kDepartment},
       {S::kClaimed, WorkQueue::kNone},     {S::kInProgress, WorkQueue::kNone},
       {S::kResolved, WorkQueue::kNone},    {S::kVerified, WorkQueue::kNone},
       {S::kClosed, WorkQueue::kNone},      {S::kEvaluated, WorkQueue::kNone},
@@ -1073,6 +1073,7 @@ TEST(AdjudicationTest, TriageForAdjudicationMarksTheEventAndTakesItOutOfTheRoute
   EXPECT_TRUE(t->event.awaiting_adjudication);
   EXPECT_EQ(TriageCentre(t->event), "centre_1");
   EXPECT_EQ(NextWorkQueue(t->event), WorkQueue::kNone);
+  EXPECT_FALSE(RoutedAgain(e, t->event));
   EXPECT_EQ(t->entry.reason_code, "adjudication");
 }
 
@@ -1089,7 +1090,7 @@ TEST(RecategoriseTest, KeepsTheOldCategoryAndSendsATriagedEventBackToTheRouter) 
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->event.category_code, "0301");
   EXPECT_EQ(r->event.previous_category_codes, std::vector<std::string>{"0101"});
-  EXPECT_EQ(NextWorkQueue(r->event), WorkQueue::kRouter);
+  EXPECT_TRUE(RoutedAgain(e, r->event));
   EXPECT_EQ(r->entry.reason_code, "clock_keep");
 
   c.category_code = "0301";
@@ -1131,7 +1132,7 @@ TEST(UnmergeTest, UnmergedEventIsAcceptedWithoutMasterAndRoutedAgain) {
   ASSERT_TRUE(u.ok()) << u.status();
   EXPECT_EQ(u->event.state, S::kAccepted);
   EXPECT_EQ(MasterOf(u->event), "");
-  EXPECT_EQ(NextWorkQueue(u->event), WorkQueue::kRouter);
+  EXPECT_TRUE(RoutedAgain(e, u->event));
 }
 
 }  // namespace

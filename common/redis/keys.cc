@@ -35,6 +35,9 @@ std::string TriageIndex(absl::string_view d, absl::string_view centre) {
 std::string FollowersIndex(absl::string_view d, absl::string_view master) {
   return absl::StrCat(Prefix(d), "ix:followers:", master);
 }
+std::string OpenEventsGeo(absl::string_view d, absl::string_view category) {
+  return absl::StrCat(Prefix(d), "geo:open:", category);
+}
 // ---- end org
 // dq (issue 5)
 std::string WebhookEndpoint(absl::string_view d, absl::string_view dep) {

@@ -62,6 +62,9 @@ std::string TriageIndex(absl::string_view district, absl::string_view centre);
 // zw:{D}:ix:followers:<master> — zset of the event ids merged into a master, by merge
 // time (ms); maintained by transition.lua
 std::string FollowersIndex(absl::string_view district, absl::string_view master_event_id);
+// zw:{D}:geo:open:<category> — GEO set of open events of a category (a hint for folding
+// duplicate reports; see common/domain/open_event_index.h)
+std::string OpenEventsGeo(absl::string_view district, absl::string_view category);
 // ---- end org
 
 // ---- dq (issue 5): webhooks ----

@@ -151,17 +151,17 @@ void RedisEventStore::CommitSteps(const Event& before, const std::vector<Transit
   const std::string& d = before.district_id;
   std::string old_holder = HoldingDepartment(before);
   std::string new_holder = HoldingDepartment(after);
-  WorkQueue queue = NextWorkQueue(after);
+  // org (issue 3): leaving a triage queue or a merge sends the event back to the router.
+  const bool routed_again = RoutedAgain(before, after);
+  WorkQueue queue = routed_again ? WorkQueue::kRouter : NextWorkQueue(after);
   // Only an entry into a queue's state queues work: staying in a state (e.g. adding
   // progress) does not, but a dispatch to another department does.
-  // org (issue 3): leaving a triage queue without changing state (a recategorisation)
-  // routes the event again.
   std::string old_triage = TriageCentre(before);
   std::string new_triage = TriageCentre(after);
   std::string old_master = MasterOf(before);
   std::string new_master = MasterOf(after);
-  bool enqueue = queue != WorkQueue::kNone && (before.state != after.state ||
-                                               old_holder != new_holder || old_triage != new_triage);
+  bool enqueue = routed_again || (queue != WorkQueue::kNone &&
+                                  (before.state != after.state || old_holder != new_holder));
   // dq (issue 5): department queues are never capped by length at XADD (that could drop
   // unacknowledged work); the dispatch queue trims what every consumer group acknowledged
   // (queue_trim.lua).

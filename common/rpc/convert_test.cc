@@ -375,5 +375,81 @@ TEST(ConvertReportTest, OutOfRangeSourceIsRefusedNamingSource) {
   EXPECT_TRUE(Mentions(s, "source")) << s;
 }
 
+// ---- org (issue 3)
+TEST(ConvertOrgTest, EventRoutingFieldsRoundTrip) {
+  Event e;
+  e.id = "440304-20261127-0000000001";
+  e.located_grid_id = "g2";
+  e.grid_mismatch = true;
+  e.cross_street = true;
+  e.routing = RoutingExplanation{"r1", "street", "st1", "dep", "because", ""};
+  e.assisting_department_ids = {"a", "b"};
+  e.binding_assignment = true;
+  e.awaiting_adjudication = true;
+  e.triage_centre_id = "c1";
+  e.previous_category_codes = {"0101", "0104"};
+  v1::Event p;
+  ToProto(e, &p);
+  Event back = FromProto(p);
+  EXPECT_EQ(back.located_grid_id, "g2");
+  EXPECT_TRUE(back.grid_mismatch);
+  EXPECT_TRUE(back.cross_street);
+  EXPECT_EQ(back.routing.rule_id, "r1");
+  EXPECT_EQ(back.routing.scope, "street");
+  EXPECT_EQ(back.routing.area_id, "st1");
+  EXPECT_EQ(back.routing.department_id, "dep");
+  EXPECT_EQ(back.routing.reason, "because");
+  EXPECT_EQ(back.assisting_department_ids, e.assisting_department_ids);
+  EXPECT_TRUE(back.binding_assignment);
+  EXPECT_TRUE(back.awaiting_adjudication);
+  EXPECT_EQ(back.triage_centre_id, "c1");
+  EXPECT_EQ(back.previous_category_codes, e.previous_category_codes);
+}
+
+TEST(ConvertOrgTest, DistrictOrganisationFieldsRoundTrip) {
+  DistrictOrg org;
+  org.id = "440304";
+  org.grids = {{"g1", "Grid", "c1", {{22.5, 114.0}, {22.5, 114.1}, {22.6, 114.1}}}};
+  DepartmentInfo dep{"d1", "Dep", DepartmentLevel::kStreet, "st1"};
+  dep.category_codes = {"0101"};
+  dep.jurisdiction_area_id = "c1";
+  dep.integration_mode = IntegrationMode::kWebhook;
+  dep.webhook_url = "https://dep.example/hook";
+  org.departments = {dep};
+  org.categories = {{"0502", "路面塌陷", "突发事件", Urgency::kEmergency, true}};
+  RoutingRuleInfo rule{"0502", {"d1"}};
+  rule.id = "r1";
+  rule.scope = AreaScope::kCommunity;
+  rule.area_id = "c1";
+  rule.priority = 7;
+  org.routing_rules = {rule};
+  org.dispatch_centres = {{"st1_fbzx", "Centre", DepartmentLevel::kStreet, "st1"}};
+  org.settings.max_rejections = 3;
+  org.settings.duplicate_radius_m = 100;
+  org.settings.duplicate_window_s = 3600;
+  org.settings.recategorise_clock = RecategoriseClock::kKeep;
+  v1::District p;
+  ToProto(org, &p);
+  DistrictOrg back = FromProto(p);
+  ASSERT_EQ(back.grids.size(), 1u);
+  ASSERT_EQ(back.grids[0].polygon.size(), 3u);
+  EXPECT_EQ(back.grids[0].polygon[2].lat, 22.6);
+  EXPECT_EQ(back.departments[0].category_codes, dep.category_codes);
+  EXPECT_EQ(back.departments[0].jurisdiction_area_id, "c1");
+  EXPECT_EQ(back.departments[0].integration_mode, IntegrationMode::kWebhook);
+  EXPECT_EQ(back.departments[0].webhook_url, dep.webhook_url);
+  EXPECT_TRUE(back.categories[0].district_level);
+  EXPECT_EQ(back.routing_rules[0].id, "r1");
+  EXPECT_EQ(back.routing_rules[0].scope, AreaScope::kCommunity);
+  EXPECT_EQ(back.routing_rules[0].area_id, "c1");
+  EXPECT_EQ(back.routing_rules[0].priority, 7);
+  ASSERT_EQ(back.dispatch_centres.size(), 1u);
+  EXPECT_EQ(back.dispatch_centres[0].street_id, "st1");
+  EXPECT_EQ(back.settings.max_rejections, 3);
+  EXPECT_EQ(back.settings.duplicate_radius_m, 100);
+  EXPECT_EQ(back.settings.duplicate_window_s, 3600);
+  EXPECT_EQ(back.settings.recategorise_clock, RecategoriseClock::kKeep);
+}
+
 }  // namespace
 }  // namespace zhiwang

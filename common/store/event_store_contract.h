@@ -125,6 +125,17 @@ class SyncStore {
     return Await<Page>(
         [&](Done<Page> done) { store_->ListByReporter(district, subject, page, std::move(done)); });
   }
+  // org (issue 3)
+  absl::StatusOr<Page> ByTriage(const std::string& district, const std::string& centre,
+                                const PageRequest& page) {
+    return Await<Page>(
+        [&](Done<Page> done) { store_->ListTriage(district, centre, page, std::move(done)); });
+  }
+  absl::StatusOr<Page> ByMaster(const std::string& district, const std::string& master,
+                                const PageRequest& page) {
+    return Await<Page>(
+        [&](Done<Page> done) { store_->ListFollowers(district, master, page, std::move(done)); });
+  }
   absl::StatusOr<Page> ByDepartment(const std::string& district, const std::string& department,
                                     const PageRequest& page) {
     return Await<Page>([&](Done<Page> done) {
@@ -879,6 +890,67 @@ TEST_P(EventStoreContractTest, IdempotencyKeysArePerSubject) {
   ASSERT_TRUE(l.ok()) << l.status();
   ASSERT_TRUE(l->replay.has_value());
   EXPECT_EQ(l->replay->event.id, first.event.id);
+}
+
+// ---- org (issue 3): the triage queues and followers indexes move with each commit ----
+
+TEST_P(EventStoreContractTest, TriageQueueHoldsEventsWaitingForADispatchCentreOldestFirst) {
+  const Identity router{"router", Role::kSystem, "", ""};
+  auto triage = [&](const std::string& centre) {
+    return s().AllPages(
+        [&](const PageRequest& p) { return s().ByTriage(W::kDistrict, centre, p); }, 1);
+  };
+  Event a = Created(1, 0);
+  Event b = Created(2, 1);
+  Command accept;
+  accept.action = EventAction::kAccept;
+  a = Move(a, router, accept, 10, "acc-a");
+  b = Move(b, router, accept, 11, "acc-b");
+  EXPECT_TRUE(triage("centre_1").empty());
+  Command to_triage;
+  to_triage.action = EventAction::kTriage;
+  to_triage.triage_centre_id = "centre_1";
+  to_triage.reason_code = kTriageNoRule;
+  b = Move(b, router, to_triage, 20, "tri-b");
+  a = Move(a, router, to_triage, 21, "tri-a");
+  EXPECT_EQ(IdsOf(triage("centre_1")), (std::vector<std::string>{b.id, a.id}));
+  EXPECT_TRUE(triage("centre_2").empty());
+  // A recategorisation sends b back to routing; a dispatch takes a out.
+  Command rec;
+  rec.action = EventAction::kRecategorise;
+  rec.category_code = "other";
+  rec.note = "wrong category";
+  b = Move(b, W::Dispatcher(), rec, 30, "rec-b");
+  EXPECT_EQ(IdsOf(triage("centre_1")), std::vector<std::string>{a.id});
+  a = Move(a, W::Dispatcher(), Dispatch(W::kWater), 40, "disp-a");
+  EXPECT_TRUE(triage("centre_1").empty());
+  absl::StatusOr<Event> stored = s().Get(b.id);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->previous_category_codes, std::vector<std::string>{"garbage"});
+  EXPECT_EQ(stored->triage_centre_id, "");
+}
+
+TEST_P(EventStoreContractTest, FollowersOfAMasterAreListedUntilUnmerged) {
+  auto followers = [&](const std::string& master) {
+    return s().AllPages(
+        [&](const PageRequest& p) { return s().ByMaster(W::kDistrict, master, p); }, 10);
+  };
+  Event m = Created(1, 0);
+  Event f1 = Created(2, 1);
+  Event f2 = Created(3, 2);
+  Command merge;
+  merge.action = EventAction::kMerge;
+  merge.merge_into = m.id;
+  f1 = Move(f1, W::Dispatcher(), merge, 10, "m1");
+  f2 = Move(f2, W::Dispatcher(), merge, 11, "m2");
+  EXPECT_EQ(IdsOf(followers(m.id)), (std::vector<std::string>{f1.id, f2.id}));
+  EXPECT_TRUE(followers(f1.id).empty());
+  Command unmerge;
+  unmerge.action = EventAction::kUnmerge;
+  unmerge.note = "not the same problem";
+  f1 = Move(f1, W::Dispatcher(), unmerge, 20, "u1");
+  EXPECT_EQ(f1.state, EventState::kAccepted);
+  EXPECT_EQ(IdsOf(followers(m.id)), std::vector<std::string>{f2.id});
 }
 
 }  // namespace zhiwang::contract

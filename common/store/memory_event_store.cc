@@ -156,12 +156,15 @@ void MemoryEventStore::CommitSteps(const Event& before, const std::vector<Transi
         s.timeline.push_back(step.entry);
         s.timeline.back().seq = step.event.version;
       }
-      bool queue = before.state != after.state ||
-                   HoldingDepartment(before) != HoldingDepartment(after) ||
-                   TriageCentre(before) != TriageCentre(after);
+      bool queue =
+          before.state != after.state || HoldingDepartment(before) != HoldingDepartment(after);
       s.event = after;
       if (remember) requests_[RequestKey(key, before.district_id)] = {key.fingerprint, after};
-      if (queue) Enqueue(after);
+      if (RoutedAgain(before, after)) {
+        queued_.emplace_back("router", after.id);  // org (issue 3)
+      } else if (queue) {
+        Enqueue(after);
+      }
       result = WriteResult{after, false};
     }
   }

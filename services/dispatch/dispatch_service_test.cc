@@ -362,7 +362,13 @@ TEST_F(DispatchServiceTest, RejectedByEveryDepartmentWaitsForTriageThenAssign) {
   reject.set_client_request_id("reject-b");
   s = dispatch_stub_->RejectEvent(Context(kOperatorB).get(), reject, &resp);
   ASSERT_TRUE(s.ok()) << s.error_message();
-  EXPECT_FALSE(RouteOnce(e.id()).has_value());  // triage
+  // org (issue 3): the second rejection reaches the limit (2): adjudication at the
+  // dispatch centre's triage queue, recorded as a step; then nothing more is routed.
+  std::optional<Command> triage = RouteOnce(e.id());
+  ASSERT_TRUE(triage.has_value());
+  EXPECT_EQ(triage->action, EventAction::kTriage);
+  EXPECT_EQ(triage->reason_code, kTriageAdjudication);
+  EXPECT_FALSE(RouteOnce(e.id()).has_value());
 
   v1::AssignEventRequest assign;
   assign.set_client_request_id("assign-1");

@@ -5,6 +5,7 @@
 #include "absl/flags/flag.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/redis/redis_open_event_index.h"
 #include "common/rpc/log.h"
 #include "common/rpc/server_runner.h"
 #include "common/rpc/service_context.h"
@@ -42,8 +43,11 @@ int main(int argc, char** argv) {
   router::RouterWorker::Options options;
   options.consumer = absl::StrCat(host, "-", getpid());
   options.reclaim_after = absl::Milliseconds(absl::GetFlag(FLAGS_reclaim_after_ms));
+  // org (issue 3): open events by place, for folding duplicate reports.
+  redis::RedisOpenEventIndex open_events(&(*ctx)->redis());
   router::RouterWorker worker(reader->get(), &(*ctx)->events(), &(*ctx)->orgs(), &(*ctx)->clock(),
                               options);
+  worker.set_open_events(&open_events);
   worker.Start();
   router::OrgFileWatcher::Options watch;
   watch.files = absl::GetFlag(FLAGS_org_file);

@@ -51,13 +51,88 @@ class RouterWorker::RouteOperation : public std::enable_shared_from_this<RouteOp
   void OnEvent(absl::StatusOr<Event> event) {
     if (absl::IsNotFound(event.status())) return Finish(true, "event not found");
     if (!event.ok()) return Finish(false, event.status().ToString());
-    std::shared_ptr<const District> district = w_->orgs_->Find(event->district_id);
-    if (district == nullptr) return Finish(false, "district not loaded");
+    district_ = w_->orgs_->Find(event->district_id);
+    if (district_ == nullptr) return Finish(false, "district not loaded");
+    event_ = *std::move(event);
+    master_.clear();
+    // org (issue 3): a fresh report may duplicate an open event nearby.
+    if (event_.state == EventState::kReported && w_->open_ != nullptr &&
+        district_->settings().duplicate_radius_m > 0) {
+      return FindMaster();
+    }
+    Decide();
+  }
+
+  // Candidates nearest first; the first that is still an open event of the category,
+  // reported within the window before this one, becomes the master. Candidates no longer
+  // open are dropped from the index on the way.
+  void FindMaster() {
+    auto self = shared_from_this();
+    const RoutingSettings s = district_->settings();
+    w_->open_->Near(event_.district_id, event_.category_code,
+                    LatLng{event_.location.latitude, event_.location.longitude},
+                    s.duplicate_radius_m, kMaxCandidates,
+                    [self](absl::StatusOr<std::vector<std::string>> ids) {
+                      if (!ids.ok()) return self->Finish(false, ids.status().ToString());
+                      self->candidates_ = *std::move(ids);
+                      self->CheckCandidate(0);
+                    });
+  }
+
+  void CheckCandidate(size_t i) {
+    if (i >= candidates_.size()) return Decide();
+    if (candidates_[i] == event_.id) return CheckCandidate(i + 1);
+    auto self = shared_from_this();
+    w_->store_->Get(candidates_[i], [self, i](absl::StatusOr<Event> m) {
+      if (m.ok() && self->IsOpenMaster(*m)) {
+        self->master_ = m->id;
+        return self->Decide();
+      }
+      if (absl::IsNotFound(m.status()) || (m.ok() && !IsOpen(*m))) {
+        self->w_->open_->Remove(self->event_.district_id, self->event_.category_code,
+                                self->candidates_[i], [](absl::StatusOr<bool>) {});
+      }
+      self->CheckCandidate(i + 1);
+    });
+  }
+
+  static bool IsOpen(const Event& e) {
+    switch (e.state) {
+      case EventState::kAccepted:
+      case EventState::kDispatched:
+      case EventState::kClaimed:
+      case EventState::kInProgress:
+      case EventState::kRejected:
+      case EventState::kRework:
+      case EventState::kSuspended:
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  bool IsOpenMaster(const Event& m) const {
+    const absl::Duration window = absl::Seconds(district_->settings().duplicate_window_s);
+    return IsOpen(m) && m.category_code == event_.category_code &&
+           m.created_at <= event_.created_at && event_.created_at - m.created_at <= window;
+  }
+
+  void Decide() {
     std::vector<TransitionOutcome> steps;
-    const Event* current = &*event;
+    const Event* current = &event_;
     absl::Time now = w_->clock_->Now();
     while (steps.size() < kMaxStepsPerEvent) {
-      std::optional<Command> command = DecideRouting(*current, district.get());
+      std::optional<Command> command;
+      if (!master_.empty() && current->state == EventState::kAccepted) {
+        command = Command();
+        command->action = EventAction::kMerge;
+        command->merge_into = master_;
+        command->note = absl::StrCat("duplicate of ", master_, ": same category within ",
+                                     district_->settings().duplicate_radius_m, " m and ",
+                                     district_->settings().duplicate_window_s, " s");
+      } else {
+        command = DecideRouting(*current, district_.get());
+      }
       if (!command) break;
       absl::StatusOr<TransitionOutcome> outcome =
           ApplyCommand(*current, RouterIdentity(), *command, now);
@@ -73,11 +148,21 @@ class RouterWorker::RouteOperation : public std::enable_shared_from_this<RouteOp
     }
     if (steps.empty()) return Finish(true, "");
     auto self = shared_from_this();
-    w_->store_->CommitSteps(*event, steps, IdempotencyKey{}, [self](absl::StatusOr<WriteResult> r) {
-      if (r.ok()) return self->Finish(true, "");
-      if (absl::IsAborted(r.status())) return self->Read();
-      self->Finish(false, r.status().ToString());
-    });
+    Event after = *current;
+    w_->store_->CommitSteps(
+        event_, steps, IdempotencyKey{}, [self, after](absl::StatusOr<WriteResult> r) {
+          if (absl::IsAborted(r.status())) return self->Read();
+          if (!r.ok()) return self->Finish(false, r.status().ToString());
+          // An open event routed from a fresh report becomes a possible master.
+          if (self->w_->open_ != nullptr && self->event_.state == EventState::kReported &&
+              IsOpen(after)) {
+            return self->w_->open_->Add(
+                after.district_id, after.category_code, after.id,
+                LatLng{after.location.latitude, after.location.longitude},
+                [self](absl::StatusOr<bool>) { self->Finish(true, ""); });
+          }
+          self->Finish(true, "");
+        });
   }
 
   void Finish(bool ok, const std::string& why) {
@@ -90,10 +175,16 @@ class RouterWorker::RouteOperation : public std::enable_shared_from_this<RouteOp
 
   static constexpr size_t kMaxStepsPerEvent = 4;
   static constexpr int kMaxAttempts = 8;
+  static constexpr int kMaxCandidates = 5;
   RouterWorker* w_;
   std::string event_id_;
   std::function<void(bool)> done_;
   int attempts_ = 0;
+  // The read being decided on (one at a time: set by OnEvent).
+  Event event_;
+  std::shared_ptr<const District> district_;
+  std::vector<std::string> candidates_;
+  std::string master_;
 };
 
 RouterWorker::RouterWorker(redis::RedisClient* reader, EventStore* store, const OrgRegistry* orgs,

@@ -20,6 +20,7 @@
 #include "absl/time/time.h"
 #include "common/base/clock.h"
 #include "common/domain/event_store.h"
+#include "common/domain/open_event_index.h"
 #include "common/domain/org_registry.h"
 #include "common/redis/redis_client.h"
 
@@ -39,6 +40,10 @@ class RouterWorker {
   RouterWorker(redis::RedisClient* reader, EventStore* store, const OrgRegistry* orgs,
                const Clock* clock, Options options);
   ~RouterWorker();
+
+  // org (issue 3): fold duplicate reports (docs/routing.md). `open` outlives the worker;
+  // null (the default) disables folding. Call before Start().
+  void set_open_events(OpenEventIndex* open) { open_ = open; }
 
   void Start();
   // Stops after the current batch; returns when the thread has exited.
@@ -64,6 +69,7 @@ class RouterWorker {
   const OrgRegistry* orgs_;
   const Clock* clock_;
   Options options_;
+  OpenEventIndex* open_ = nullptr;
   std::atomic<bool> stop_{false};
   std::thread thread_;
   // Used by the worker thread only.

@@ -190,21 +190,19 @@ TEST_F(LifecycleE2E, RejectWithNoDepartmentLeftWaitsForTriage) {
 
   const Identity water_op = Operator(kWaterDept);
   ASSERT_OK_AND_ASSIGN(v1::Event rejected, Reject(stack(), water_op, "triage-reject", e.id(),
-                                                  "NOT_OUR_DUTY", "非本局职责"));
+                                                  "NOT_OUR_JURISDICTION", "非本局职责"));
   EXPECT_EQ(rejected.state(), v1::EVENT_STATE_REJECTED);
 
-  // No positive signal exists for "the router looked and found nobody", so watch the
-  // event for a while (three router poll periods): it must stay rejected, unowned.
-  const absl::Time watch_until = absl::Now() + absl::Milliseconds(1500);
-  v1::Event last;
-  while (absl::Now() < watch_until) {
-    ASSERT_OK_AND_ASSIGN(v1::GetEventResponse got, GetEvent(stack(), worker, e.id(), false));
-    last = got.event();
-    ASSERT_EQ(last.state(), v1::EVENT_STATE_REJECTED)
-        << "the router moved an event no department is left for, to '" << last.department_id()
-        << "'";
-    absl::SleepFor(absl::Milliseconds(100));
-  }
+  // org (issue 3): "the router looked and found nobody" is a recorded triage step: the
+  // event waits, rejected and unowned, in a triage queue (the test district declares no
+  // dispatch centre, so "<district>_triage").
+  ASSERT_OK_AND_ASSIGN(v1::Event last,
+                       WaitForEvent(stack(), worker, e.id(), [](const v1::Event& ev) {
+                         return !ev.triage_centre_id().empty();
+                       }));
+  EXPECT_EQ(last.state(), v1::EVENT_STATE_REJECTED);
+  EXPECT_EQ(last.triage_centre_id(), absl::StrCat(kDistrictId, "_triage"));
+  EXPECT_FALSE(last.awaiting_adjudication());  // one rejection: no rule left, not a dispute
   EXPECT_EQ(last.department_id(), "");
   ASSERT_EQ(last.rejected_by_size(), 1);
   EXPECT_EQ(last.rejected_by(0), kWaterDept);
@@ -228,6 +226,7 @@ TEST_F(LifecycleE2E, RejectWithNoDepartmentLeftWaitsForTriage) {
        {v1::EVENT_ACTION_DISPATCH, v1::EVENT_STATE_ACCEPTED, v1::EVENT_STATE_DISPATCHED, kRouter},
        {v1::EVENT_ACTION_REJECT, v1::EVENT_STATE_DISPATCHED, v1::EVENT_STATE_REJECTED,
         water_op.subject},
+       {v1::EVENT_ACTION_TRIAGE, v1::EVENT_STATE_REJECTED, v1::EVENT_STATE_REJECTED, kRouter},
        {v1::EVENT_ACTION_DISPATCH, v1::EVENT_STATE_REJECTED, v1::EVENT_STATE_DISPATCHED,
         dispatcher.subject},
        {v1::EVENT_ACTION_CLAIM, v1::EVENT_STATE_DISPATCHED, v1::EVENT_STATE_CLAIMED,

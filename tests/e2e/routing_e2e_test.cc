@@ -251,6 +251,45 @@ TEST_F(RoutingE2E, ManualMergeMakesAFollowerListedUnderItsMasterAndUnmergeRoutes
   EXPECT_EQ(followers.events_size(), 0);
 }
 
+TEST_F(RoutingE2E, ReportOfTheSameCategoryNearAnOpenEventIsFoldedIntoIt) {
+  v1::ReportEventRequest first = MakeReport("fold-1", kOneDeptCategory);
+  absl::StatusOr<v1::Event> master = Report(stack(), GridWorker("gw-fold"), first);
+  ASSERT_TRUE(master.ok()) << master.status();
+  ASSERT_TRUE(WaitDispatched(stack(), GridWorker("gw-fold"), master->id()).ok());
+
+  // About 55 m away, same category: a follower, not a second dispatch.
+  v1::ReportEventRequest again = MakeReport("fold-2", kOneDeptCategory);
+  *again.mutable_location() = first.location();
+  again.mutable_location()->set_latitude(first.location().latitude() + 0.0005);
+  absl::StatusOr<v1::Event> copy = Report(stack(), GridWorker("gw-fold2"), again);
+  ASSERT_TRUE(copy.ok()) << copy.status();
+  absl::StatusOr<v1::Event> folded =
+      WaitForEvent(stack(), GridWorker("gw-fold2"), copy->id(),
+                   [](const v1::Event& e) { return e.state() != v1::EVENT_STATE_REPORTED &&
+                                                   e.state() != v1::EVENT_STATE_ACCEPTED; });
+  ASSERT_TRUE(folded.ok()) << folded.status();
+  EXPECT_EQ(folded->state(), v1::EVENT_STATE_MERGED);
+  EXPECT_EQ(folded->merged_into(), master->id());
+  EXPECT_EQ(folded->department_id(), "");
+
+  v1::ListFollowersRequest lf;
+  lf.set_event_id(master->id());
+  v1::ListFollowersResponse followers;
+  grpc::Status s = triage_->ListFollowers(Stack::Context(StreetDispatcher()).get(), lf, &followers);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(followers.events_size(), 1);
+  EXPECT_EQ(followers.events(0).id(), copy->id());
+
+  // Another category at the same point is its own event.
+  v1::ReportEventRequest other = MakeReport("fold-3", kTwoDeptCategory);
+  *other.mutable_location() = again.location();
+  absl::StatusOr<v1::Event> distinct = Report(stack(), GridWorker("gw-fold3"), other);
+  ASSERT_TRUE(distinct.ok()) << distinct.status();
+  absl::StatusOr<v1::Event> routed = WaitDispatched(stack(), GridWorker("gw-fold3"), distinct->id());
+  ASSERT_TRUE(routed.ok()) << routed.status();
+  EXPECT_EQ(routed->merged_into(), "");
+}
+
 TEST_F(RoutingE2E, RecategoriseKeepsHistoryRecordsTheClockRuleAndExplainRoutingShowsTheRule) {
   absl::StatusOr<v1::Event> e =
       Report(stack(), GridWorker("gw-rec"), MakeReport("rec-1", kOneDeptCategory));

@@ -1,5 +1,6 @@
 // zwctl demo and zwctl get: drive events through the lifecycle over the public API and
 // print their journeys from the timelines.
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 #include <random>
@@ -10,6 +11,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/domain/geo_index.h"
 #include "tools/zwctl/zwctl.h"
 #include "zhiwang/v1/dispatch.grpc.pb.h"
 #include "zhiwang/v1/intake.grpc.pb.h"
@@ -68,7 +70,12 @@ class Demo {
     if (district_.grids().empty()) {
       return absl::InvalidArgumentError("the district has no grids");
     }
-    const v1::Grid& grid = district_.grids(0);
+    // org (issue 3): a random grid each run, so that a run's events are never folded into
+    // open events of an earlier run as duplicates (same category within 250 m).
+    const v1::Grid& grid = district_.grids(
+        std::min<int>(district_.grids_size() - 1, static_cast<int>(Uniform() * district_.grids_size())));
+    polygon_.clear();
+    for (const v1::LatLng& v : grid.polygon()) polygon_.push_back({v.lat(), v.lng()});
     std::string street;
     for (const v1::Community& c : district_.communities()) {
       if (c.id() == grid.community_id()) street = c.street_id();
@@ -94,10 +101,14 @@ class Demo {
     req.set_client_request_id(RequestId(step));
     req.set_category_code(category);
     req.set_source(v1::SOURCE_GRID_WORKER);
-    // A random point in Futian (about 22.52–22.56 N, 114.02–114.08 E) so that events of
-    // one run, and of successive runs, are not taken for duplicates of each other.
+    // A random point in Futian (about 22.52–22.56 N, 114.02–114.08 E); with grid polygons
+    // (issue 3), a point inside the reported grid, so that it is not flagged as a mismatch.
     req.mutable_location()->set_latitude(22.52 + Uniform() * 0.04);
     req.mutable_location()->set_longitude(114.02 + Uniform() * 0.06);
+    if (std::optional<LatLng> inside = InteriorPoint(polygon_)) {
+      req.mutable_location()->set_latitude(inside->lat);
+      req.mutable_location()->set_longitude(inside->lng);
+    }
     req.mutable_location()->set_grid_id(grid_id_);
     req.set_description(description);
     req.set_reporter_name("演示网格员");
@@ -281,6 +292,7 @@ class Demo {
   double Uniform() { return std::uniform_real_distribution<double>(0, 1)(rng_); }
 
   v1::District district_;
+  Polygon polygon_;  // of the grid reported in, empty when the file has none
   std::unique_ptr<v1::IntakeService::Stub> intake_;
   std::unique_ptr<v1::DispatchService::Stub> dispatch_;
   absl::Duration deadline_;
