@@ -66,8 +66,7 @@ class AssignmentQueue {
   // from the start), oldest first: how a consumer resumes from its cursor.
   virtual absl::StatusOr<std::vector<QueueEntry>> PendingFor(const QueueRef& q,
                                                              const std::string& consumer,
-                                                             const std::string& after,
-                                                             int max) = 0;
+                                                             const std::string& after, int max) = 0;
 
   // Hands `consumer` up to `max` pending entries that nobody acknowledged for at least
   // `min_idle` (whoever had them, e.g. a consumer that died), oldest first.

@@ -42,8 +42,7 @@ inline std::string AssignmentQueueContractParamName(
   return info.param.name;
 }
 
-class AssignmentQueueContractTest
-    : public ::testing::TestWithParam<AssignmentQueueContractParam> {
+class AssignmentQueueContractTest : public ::testing::TestWithParam<AssignmentQueueContractParam> {
  protected:
   void SetUp() override {
     harness_ = GetParam().make();

@@ -21,8 +21,7 @@ class MemoryAssignmentQueue final : public AssignmentQueue {
 
   absl::StatusOr<std::vector<QueueEntry>> Next(const QueueRef& q, const std::string& consumer,
                                                int max, int max_unacked) override;
-  absl::StatusOr<std::vector<QueueEntry>> PendingFor(const QueueRef& q,
-                                                     const std::string& consumer,
+  absl::StatusOr<std::vector<QueueEntry>> PendingFor(const QueueRef& q, const std::string& consumer,
                                                      const std::string& after, int max) override;
   absl::StatusOr<std::vector<QueueEntry>> Reclaim(const QueueRef& q, const std::string& consumer,
                                                   absl::Duration min_idle, int max) override;

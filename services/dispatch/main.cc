@@ -3,11 +3,11 @@
 #include "absl/status/status.h"
 #include "common/redis/redis_assignment_queue.h"
 #include "common/redis/redis_webhook_store.h"
-#include "services/dispatch/webhook_courier.h"
 #include "common/rpc/log.h"
 #include "common/rpc/server_runner.h"
 #include "common/rpc/service_context.h"
 #include "services/dispatch/dispatch_service.h"
+#include "services/dispatch/webhook_courier.h"
 
 // dq (issue 5): the dispatch queue (docs/dispatch-queue.md).
 ABSL_FLAG(int, dq_max_unacked, 1000, "per-department cap on unacknowledged deliveries");

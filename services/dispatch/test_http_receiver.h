@@ -98,9 +98,10 @@ class TestHttpReceiver {
             if (Readable(c, 20) && recv(c, &b, 1, 0) <= 0) break;  // client gave up
           }
         } else {
-          std::string resp = req.answer == Answer::kAccept
-                                 ? "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
-                                 : "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n";
+          std::string resp =
+              req.answer == Answer::kAccept
+                  ? "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+                  : "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n";
           (void)!send(c, resp.data(), resp.size(), MSG_NOSIGNAL);
         }
       }

@@ -4,6 +4,8 @@
 // Waits are bounded polls on observable state, never timing assertions. "Down for a
 // minute" is scaled down to two seconds here (second-scale settings).
 
+#include "services/dispatch/webhook_courier.h"
+
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -26,7 +28,6 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "services/dispatch/test_http_receiver.h"
-#include "services/dispatch/webhook_courier.h"
 #include "services/dispatch/webhook_signature.h"
 #include "services/router/routing_decision.h"
 #include "zhiwang/v1/dispatch.pb.h"
@@ -240,8 +241,8 @@ TEST_F(WebhookCourierTest, ReceiverThatFailsThenTimesOutThenAcceptsGetsEverythin
   for (auto& r : got) {
     EXPECT_TRUE(SignatureMatches(r)) << r.headers["x-zhiwang-signature"];
     EXPECT_TRUE(VerifySignature(kSecret, r.headers["x-zhiwang-signature"], r.body, absl::Now()));
-    EXPECT_FALSE(VerifySignature(kSecret, r.headers["x-zhiwang-signature"], r.body + " ",
-                                 absl::Now()));
+    EXPECT_FALSE(
+        VerifySignature(kSecret, r.headers["x-zhiwang-signature"], r.body + " ", absl::Now()));
   }
   // Every attempt is logged: two HTTP 500s, two timeouts, then successes.
   ASSERT_TRUE(WaitFor([&] {
@@ -325,7 +326,8 @@ TEST_F(WebhookCourierTest, GivingUpMakesADeadLetterThatReplayDeliversAgain) {
 }
 
 TEST_F(WebhookCourierTest, SlowReceiverHoldsUpOnlyItsOwnDepartment) {
-  TestHttpReceiver slow(0, [](int) { return Answer::kHang; }, absl::Seconds(10));
+  TestHttpReceiver slow(
+      0, [](int) { return Answer::kHang; }, absl::Seconds(10));
   TestHttpReceiver fast(0, [](int) { return Answer::kAccept; });
   ASSERT_TRUE(slow.ok() && fast.ok());
   SetEndpoint("dep_a", slow.port(), 100, 5000, 1000);

@@ -176,10 +176,10 @@ TEST_F(DispatchQueueE2E, RedisRestartMidStreamLosesNoAcknowledgedWork) {
   }
   std::vector<std::string> after;
   for (int i = 0; i < 3; ++i) {
-    ASSERT_OK_AND_ASSIGN(v1::Event e,
-                         Report(stack(), worker,
-                                MakeReport(absl::StrCat("dq-rr-after-", i), kTwoDeptCategory),
-                                kRetryBudget));
+    ASSERT_OK_AND_ASSIGN(
+        v1::Event e,
+        Report(stack(), worker, MakeReport(absl::StrCat("dq-rr-after-", i), kTwoDeptCategory),
+               kRetryBudget));
     after.push_back(e.id());
     wanted.insert(e.id());
   }
@@ -285,8 +285,8 @@ TEST_F(DispatchQueueE2E, WebhookReceiverDownThenBackGetsEverythingInOrderPerEven
   std::map<std::string, std::vector<v1::Delivery::Kind>> per_event;
   std::set<std::string> ids;
   for (TestHttpReceiver::Request& r : got) {
-    EXPECT_TRUE(dispatch::VerifySignature(secret, r.headers["x-zhiwang-signature"], r.body,
-                                          absl::Now()));
+    EXPECT_TRUE(
+        dispatch::VerifySignature(secret, r.headers["x-zhiwang-signature"], r.body, absl::Now()));
     v1::Delivery d;
     ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(r.body, &d).ok()) << r.body;
     per_event[d.event_id()].push_back(d.kind());

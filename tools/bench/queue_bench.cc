@@ -145,7 +145,8 @@ double Throughput(Bench& b, int departments, int events) {
   for (int tries = 0; tries < 600; ++tries) {
     int64_t queued = 0;
     for (int d = 0; d < departments; ++d) {
-      auto st = b.queue->Stats(QueueRef{"990200", absl::StrCat("dep", d), QueueChannel::kAssignments});
+      auto st =
+          b.queue->Stats(QueueRef{"990200", absl::StrCat("dep", d), QueueChannel::kAssignments});
       if (st.ok()) queued += st->length - st->pending;
     }
     if (queued >= events) break;
@@ -199,8 +200,8 @@ std::vector<double> RawRedisLatency(Bench& b, int samples) {
     int got = 0;
     absl::Time until = absl::Now() + absl::Seconds(60);
     while (got < samples && absl::Now() < until) {
-      auto r = b.reader->Call({"XREADGROUP", "GROUP", "g", "c", "COUNT", "100", "BLOCK", "1000",
-                               "STREAMS", key, ">"});
+      auto r = b.reader->Call(
+          {"XREADGROUP", "GROUP", "g", "c", "COUNT", "100", "BLOCK", "1000", "STREAMS", key, ">"});
       absl::Time now = absl::Now();
       if (!r.ok() || r->type != redis::RedisReply::Type::kArray) continue;
       for (const auto& e : r->elements[0].elements[1].elements) {
@@ -239,8 +240,8 @@ int Main() {
   if (!b.orgs->Publish(BenchDistrict()).ok()) return 1;
   b.commands = std::make_unique<EventCommands>(b.store.get(), b.orgs.get(), &b.clock,
                                                [&b] { return ++b.random; });
-  b.service = std::make_unique<dispatch::DispatchService>(b.commands.get(), b.store.get(),
-                                                          b.orgs.get());
+  b.service =
+      std::make_unique<dispatch::DispatchService>(b.commands.get(), b.store.get(), b.orgs.get());
   b.service->EnableQueue(b.queue.get(), {.max_unacked = 1000,
                                          .redeliver_after = absl::Seconds(30),
                                          .poll = absl::GetFlag(FLAGS_poll),
@@ -250,8 +251,8 @@ int Main() {
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
   builder.RegisterService(b.service.get());
   b.grpc_server = builder.BuildAndStart();
-  b.channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
-                                  grpc::InsecureChannelCredentials());
+  b.channel =
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
   router::RouterWorker::Options ro;
   ro.consumer = "bench-router";
   ro.block = absl::Milliseconds(100);
@@ -262,9 +263,10 @@ int Main() {
 
   const int events = absl::GetFlag(FLAGS_events);
   const int samples = absl::GetFlag(FLAGS_samples);
-  std::printf("zw-queue-bench: private redis-server, DispatchService on gRPC loopback, "
-              "RouterWorker in process; poll %s\n",
-              absl::FormatDuration(absl::GetFlag(FLAGS_poll)).c_str());
+  std::printf(
+      "zw-queue-bench: private redis-server, DispatchService on gRPC loopback, "
+      "RouterWorker in process; poll %s\n",
+      absl::FormatDuration(absl::GetFlag(FLAGS_poll)).c_str());
   double one = Throughput(b, 1, events);
   std::printf("delivered+acked/s, 1 department  (%d events): %.0f\n", events, one);
   double ten = Throughput(b, kDepartments, events);
