@@ -167,15 +167,6 @@ void WatchReactor::OnWriteDone(bool ok) {
   }
 }
 
-void WatchReactor::Stop(const grpc::Status& status) {
-  absl::MutexLock lock(&mu_);
-  stop_ = true;
-  if (!finished_ && !writing_) {
-    finished_ = true;
-    Finish(status);
-  }
-}
-
 void WatchReactor::OnCancel() {
   absl::MutexLock lock(&mu_);
   stop_ = true;

@@ -151,6 +151,35 @@ TEST_F(DispatchQueueE2E, ConsumerKilledMidDeliveryIsRedeliveredOnceAndOneOwnerWi
   EXPECT_EQ(CountAction(got.timeline(), v1::EVENT_ACTION_CLAIM), 1);
 }
 
+TEST_F(DispatchQueueE2E, DispatchKilledMidDeliveryResumesTheDeliveryOnceAfterRestart) {
+  const Identity worker = GridWorker("gw-dq-crash");
+  const Identity sys = System("sys-water-9", kWaterDept);
+  ASSERT_OK_AND_ASSIGN(v1::Event e,
+                       Report(stack(), worker, MakeReport("dq-crash-1", kOneDeptCategory)));
+  ASSERT_OK_AND_ASSIGN(e, WaitDispatched(stack(), worker, e.id()));
+  std::string delivery_id;
+  {
+    Watcher w(stack(), sys, "water-system-9");
+    std::optional<v1::Delivery> d = w.NextFor(e.id());
+    ASSERT_TRUE(d.has_value());
+    delivery_id = d->delivery_id();
+    ASSERT_TRUE(stack().Kill(Service::kDispatch).ok());  // SIGKILL mid-delivery
+  }
+  ASSERT_TRUE(stack().Restart(Service::kDispatch, kQueueFlags).ok());
+  // The same consumer resumes: its unacknowledged delivery comes first, once.
+  Watcher again(stack(), sys, "water-system-9", absl::Seconds(4));
+  int deliveries = 0;
+  while (std::optional<v1::Delivery> d = again.Next()) {
+    if (d->event_id() != e.id()) continue;
+    ++deliveries;
+    EXPECT_EQ(d->delivery_id(), delivery_id);
+    EXPECT_TRUE(d->redelivery());
+    ASSERT_TRUE(Ack(stack(), sys, d->delivery_id()).ok());
+  }
+  EXPECT_EQ(deliveries, 1);
+  ASSERT_TRUE(ClaimWithToken(stack(), sys, "dq-crash-claim", e.id(), e.assignment_token()).ok());
+}
+
 TEST_F(DispatchQueueE2E, RedisRestartMidStreamLosesNoAcknowledgedWork) {
   const Identity worker = GridWorker("gw-dq-restart");
   const Identity sys = System("sys-street-1", kStreetDept);
