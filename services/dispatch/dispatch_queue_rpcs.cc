@@ -169,7 +169,8 @@ grpc::ServerUnaryReactor* DispatchService::AckDeliveries(grpc::CallbackServerCon
       }
       (id[0] == 'a' ? assignments : notifications).push_back(entry);
     }
-    // Synchronous queue calls: acknowledgements are small; run them off the callback.
+    // The queue port is synchronous: this blocks the handler thread for one XACK per
+    // channel (a round trip), which is acceptable for acknowledgements.
     int64_t total = 0;
     for (auto [channel, ids] : {std::pair{QueueChannel::kAssignments, &assignments},
                                 std::pair{QueueChannel::kNotifications, &notifications}}) {
