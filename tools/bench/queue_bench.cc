@@ -292,16 +292,18 @@ int Main() {
     stream_p99.push_back(Percentile(stream, 0.99));
     raw_p50.push_back(Percentile(raw, 0.5));
     raw_p99.push_back(Percentile(raw, 0.99));
-    std::printf("round %d: report accepted -> WatchAssignments delivery n=%zu p50 %.2f ms "
-                "p99 %.2f ms | raw XADD -> XREADGROUP BLOCK n=%zu p50 %.2f ms p99 %.2f ms\n",
-                r + 1, stream.size(), stream_p50.back(), stream_p99.back(), raw.size(),
-                raw_p50.back(), raw_p99.back());
+    std::printf(
+        "round %d: report accepted -> WatchAssignments delivery n=%zu p50 %.2f ms "
+        "p99 %.2f ms | raw XADD -> XREADGROUP BLOCK n=%zu p50 %.2f ms p99 %.2f ms\n",
+        r + 1, stream.size(), stream_p50.back(), stream_p99.back(), raw.size(), raw_p50.back(),
+        raw_p99.back());
   }
   double sp99 = Percentile(stream_p99, 0.5), rp99 = Percentile(raw_p99, 0.5);
-  std::printf("median over %d rounds: stream p50 %.2f ms p99 %.2f ms; raw p50 %.2f ms p99 %.2f ms;"
-              " p99 ratio stream/raw %.1f\n",
-              rounds, Percentile(stream_p50, 0.5), sp99, Percentile(raw_p50, 0.5), rp99,
-              rp99 > 0 ? sp99 / rp99 : 0.0);
+  std::printf(
+      "median over %d rounds: stream p50 %.2f ms p99 %.2f ms; raw p50 %.2f ms p99 %.2f ms;"
+      " p99 ratio stream/raw %.1f\n",
+      rounds, Percentile(stream_p50, 0.5), sp99, Percentile(raw_p50, 0.5), rp99,
+      rp99 > 0 ? sp99 / rp99 : 0.0);
   b.router->Stop();
   b.grpc_server->Shutdown();
   return 0;
