@@ -84,9 +84,11 @@ class AssignmentQueue {
   // ids count 0, so acknowledging twice is harmless).
   virtual absl::StatusOr<int64_t> Ack(const QueueRef& q, const std::vector<std::string>& ids) = 0;
 
-  // Removes the entries that every consumer group of the stream has acknowledged (none
-  // when the stream has no group yet); returns how many were removed.
-  virtual absl::StatusOr<int64_t> Trim(const QueueRef& q) = 0;
+  // Removes the entries that every consumer group of the stream has acknowledged; returns
+  // how many were removed. A stream without any consumer group (a department that only
+  // uses the console, which reads the department index) has promised nothing to anyone:
+  // it keeps its newest `keep_without_group` entries (0 = keep all).
+  virtual absl::StatusOr<int64_t> Trim(const QueueRef& q, int64_t keep_without_group) = 0;
 
   virtual absl::StatusOr<QueueStats> Stats(const QueueRef& q) = 0;
 

@@ -155,9 +155,10 @@ absl::StatusOr<int64_t> RedisAssignmentQueue::Ack(const QueueRef& q,
   return r->integer;
 }
 
-absl::StatusOr<int64_t> RedisAssignmentQueue::Trim(const QueueRef& q) {
+absl::StatusOr<int64_t> RedisAssignmentQueue::Trim(const QueueRef& q, int64_t keep_without_group) {
   const LuaScript& s = QueueTrimScript();
-  absl::StatusOr<RedisReply> r = RunScript(s.source, s.sha1, {StreamKey(q)}, {});
+  absl::StatusOr<RedisReply> r =
+      RunScript(s.source, s.sha1, {StreamKey(q)}, {absl::StrCat(keep_without_group)});
   if (!r.ok()) return r.status();
   return r->integer;
 }

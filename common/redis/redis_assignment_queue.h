@@ -26,7 +26,7 @@ class RedisAssignmentQueue final : public AssignmentQueue {
   absl::Status Touch(const QueueRef& q, const std::string& consumer,
                      const std::vector<std::string>& ids) override;
   absl::StatusOr<int64_t> Ack(const QueueRef& q, const std::vector<std::string>& ids) override;
-  absl::StatusOr<int64_t> Trim(const QueueRef& q) override;
+  absl::StatusOr<int64_t> Trim(const QueueRef& q, int64_t keep_without_group) override;
   absl::StatusOr<QueueStats> Stats(const QueueRef& q) override;
   absl::StatusOr<std::string> Append(const QueueRef& q, const QueueEntry& entry) override;
 

@@ -55,8 +55,8 @@ void WatchReactor::Run() {
                                settings_.batch);
       if (a.ok() && n.ok()) {
         if (!SendAssignments(*a, true) || !SendNotifications(*n, true)) break;
-        (void)queue_->Trim(assignments_);
-        (void)queue_->Trim(notifications_);
+        (void)queue_->Trim(assignments_, 0);
+        (void)queue_->Trim(notifications_, 0);
         next_housekeeping = absl::Now() + settings_.redeliver_after / 4;
       } else {
         failure = a.ok() ? n.status() : a.status();

@@ -90,7 +90,7 @@ class WebhookCourier::Worker {
           if (item) Send(*item);
         }
       }
-      (void)owner_->queue_->Trim(*q);
+      (void)owner_->queue_->Trim(*q, 0);
     }
     return any;
   }
