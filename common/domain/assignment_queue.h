@@ -66,8 +66,7 @@ class AssignmentQueue {
   // from the start), oldest first: how a consumer resumes from its cursor.
   virtual absl::StatusOr<std::vector<QueueEntry>> PendingFor(const QueueRef& q,
                                                              const std::string& consumer,
-                                                             const std::string& after,
-                                                             int max) = 0;
+                                                             const std::string& after, int max) = 0;
 
   // Hands `consumer` up to `max` pending entries that nobody acknowledged for at least
   // `min_idle` (whoever had them, e.g. a consumer that died), oldest first.
@@ -85,9 +84,11 @@ class AssignmentQueue {
   // ids count 0, so acknowledging twice is harmless).
   virtual absl::StatusOr<int64_t> Ack(const QueueRef& q, const std::vector<std::string>& ids) = 0;
 
-  // Removes the entries that every consumer group of the stream has acknowledged (none
-  // when the stream has no group yet); returns how many were removed.
-  virtual absl::StatusOr<int64_t> Trim(const QueueRef& q) = 0;
+  // Removes the entries that every consumer group of the stream has acknowledged; returns
+  // how many were removed. A stream without any consumer group (a department that only
+  // uses the console, which reads the department index) has promised nothing to anyone:
+  // it keeps its newest `keep_without_group` entries (0 = keep all).
+  virtual absl::StatusOr<int64_t> Trim(const QueueRef& q, int64_t keep_without_group) = 0;
 
   virtual absl::StatusOr<QueueStats> Stats(const QueueRef& q) = 0;
 

@@ -160,9 +160,9 @@ absl::Status CheckParameters(const Event& event, const Command& c) {
       }
       if (c.note.empty()) return absl::InvalidArgumentError("note is required to reassign");
       if (c.department_id == event.department_id) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "department_id: event ", event.id, " is already with department '",
-            event.department_id, "'"));
+        return absl::InvalidArgumentError(absl::StrCat("department_id: event ", event.id,
+                                                       " is already with department '",
+                                                       event.department_id, "'"));
       }
       return absl::OkStatus();
     case A::kReject:
@@ -367,15 +367,13 @@ void ApplyEffects(const Command& c, const Identity& who, Event& e) {
 absl::Status CheckFencing(const Event& e, const Identity& who, const Command& c) {
   if (!IsDepartmentRole(who.role)) return absl::OkStatus();
   if (c.fencing_token != 0 && c.fencing_token != e.assignment_token) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("stale fencing_token ", c.fencing_token, ": event ", e.id,
-                     " is now assigned with token ", e.assignment_token, " (state '",
-                     StateName(e.state), "')"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "stale fencing_token ", c.fencing_token, ": event ", e.id, " is now assigned with token ",
+        e.assignment_token, " (state '", StateName(e.state), "')"));
   }
   if (!e.claimed_by.empty() && e.claimed_by != who.subject) {
-    return absl::FailedPreconditionError(absl::StrCat("event ", e.id, " is claimed by '",
-                                                      e.claimed_by, "' (state '",
-                                                      StateName(e.state), "')"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "event ", e.id, " is claimed by '", e.claimed_by, "' (state '", StateName(e.state), "')"));
   }
   return absl::OkStatus();
 }
@@ -384,8 +382,8 @@ absl::Status CheckFencing(const Event& e, const Identity& who, const Command& c)
 // owner; a claim records its owner; leaving departments drops the owner.
 void UpdateOwnership(const Event& before, const Identity& who, EventAction action, Event& after) {
   bool new_assignment = NextWorkQueue(after) == WorkQueue::kDepartment &&
-                        (before.state != after.state || before.department_id != after.department_id ||
-                         action == A::kReassign);
+                        (before.state != after.state ||
+                         before.department_id != after.department_id || action == A::kReassign);
   if (new_assignment) {
     after.assignment_token = after.version;
     after.claimed_by.clear();

@@ -11,9 +11,8 @@ namespace {
 absl::Status CheckDuration(absl::string_view field, absl::Duration d, absl::Duration lo,
                            absl::Duration hi) {
   if (d < lo || d > hi) {
-    return absl::InvalidArgumentError(absl::StrCat(field, ": must be between ",
-                                                   absl::FormatDuration(lo), " and ",
-                                                   absl::FormatDuration(hi)));
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, ": must be between ", absl::FormatDuration(lo), " and ", absl::FormatDuration(hi)));
   }
   return absl::OkStatus();
 }
@@ -37,8 +36,8 @@ absl::Status ValidateEndpoint(WebhookEndpoint& e) {
   if (e.max_attempts < 1 || e.max_attempts > 100) {
     return absl::InvalidArgumentError("max_attempts: must be 1..100");
   }
-  if (absl::Status s = CheckDuration("timeout_ms", e.timeout, absl::Milliseconds(100),
-                                     absl::Seconds(60));
+  if (absl::Status s =
+          CheckDuration("timeout_ms", e.timeout, absl::Milliseconds(100), absl::Seconds(60));
       !s.ok()) {
     return s;
   }

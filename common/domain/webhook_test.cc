@@ -45,15 +45,17 @@ TEST(BackoffTest, CapDoublesPerFailureUpToTheMaximum) {
   WebhookEndpoint e = Valid();
   e.initial_backoff = absl::Seconds(1);
   e.max_backoff = absl::Seconds(10);
-  const uint64_t kTop = ~uint64_t{0};
-  // The largest draw shows the cap: 1, 2, 4, 8, 10, 10 s (mod cap+1 µs).
+  // A draw of exactly the cap (in µs) gives the cap; one more wraps to zero: so the cap
+  // is exactly 1, 2, 4, 8, then 10 s.
   auto cap = [&](int failures) {
-    absl::Duration best = absl::ZeroDuration();
-    for (uint64_t r : {kTop, kTop - 1, uint64_t{999'999}, uint64_t{1'999'999}, uint64_t{3'999'999},
-                       uint64_t{7'999'999}, uint64_t{9'999'999}, uint64_t{10'000'000}}) {
-      best = std::max(best, BackoffDelay(e, failures, r));
+    for (int64_t s : {1, 2, 4, 8, 10}) {
+      uint64_t us = static_cast<uint64_t>(s) * 1'000'000;
+      if (BackoffDelay(e, failures, us) == absl::Seconds(s) &&
+          BackoffDelay(e, failures, us + 1) == absl::ZeroDuration()) {
+        return absl::Seconds(s);
+      }
     }
-    return best;
+    return absl::InfiniteDuration();
   };
   EXPECT_EQ(cap(1), absl::Seconds(1));
   EXPECT_EQ(cap(2), absl::Seconds(2));

@@ -45,9 +45,9 @@ std::vector<QueueEntry> ParseEntries(const RedisReply& list) {
 }  // namespace
 
 std::string RedisAssignmentQueue::StreamKey(const QueueRef& q) {
-  return q.channel == QueueChannel::kAssignments ? keys::DepartmentQueue(q.district_id,
-                                                                         q.department_id)
-                                                 : keys::Notifications(q.district_id);
+  return q.channel == QueueChannel::kAssignments
+             ? keys::DepartmentQueue(q.district_id, q.department_id)
+             : keys::Notifications(q.district_id);
 }
 
 std::string RedisAssignmentQueue::GroupName(const QueueRef& q) {
@@ -90,9 +90,9 @@ absl::StatusOr<std::vector<QueueEntry>> RedisAssignmentQueue::PendingFor(
     const QueueRef& q, const std::string& consumer, const std::string& after, int max) {
   int64_t ms, seq;
   std::string from = ParseEntryId(after, &ms, &seq) ? after : "0";
-  absl::StatusOr<RedisReply> r = client_->Call({"XREADGROUP", "GROUP", GroupName(q), consumer,
-                                                "COUNT", absl::StrCat(max), "STREAMS",
-                                                StreamKey(q), from});
+  absl::StatusOr<RedisReply> r =
+      client_->Call({"XREADGROUP", "GROUP", GroupName(q), consumer, "COUNT", absl::StrCat(max),
+                     "STREAMS", StreamKey(q), from});
   if (!r.ok()) return r.status();
   if (r->is_error()) {
     if (absl::StartsWith(r->str, "NOGROUP")) return std::vector<QueueEntry>{};
@@ -108,10 +108,9 @@ absl::StatusOr<std::vector<QueueEntry>> RedisAssignmentQueue::Reclaim(const Queu
                                                                       const std::string& consumer,
                                                                       absl::Duration min_idle,
                                                                       int max) {
-  absl::StatusOr<RedisReply> r =
-      client_->Call({"XAUTOCLAIM", StreamKey(q), GroupName(q), consumer,
-                     absl::StrCat(absl::ToInt64Milliseconds(min_idle)), "0-0", "COUNT",
-                     absl::StrCat(max)});
+  absl::StatusOr<RedisReply> r = client_->Call({"XAUTOCLAIM", StreamKey(q), GroupName(q), consumer,
+                                                absl::StrCat(absl::ToInt64Milliseconds(min_idle)),
+                                                "0-0", "COUNT", absl::StrCat(max)});
   if (!r.ok()) return r.status();
   if (r->is_error()) {
     if (absl::StartsWith(r->str, "NOGROUP")) return std::vector<QueueEntry>{};
@@ -156,9 +155,10 @@ absl::StatusOr<int64_t> RedisAssignmentQueue::Ack(const QueueRef& q,
   return r->integer;
 }
 
-absl::StatusOr<int64_t> RedisAssignmentQueue::Trim(const QueueRef& q) {
+absl::StatusOr<int64_t> RedisAssignmentQueue::Trim(const QueueRef& q, int64_t keep_without_group) {
   const LuaScript& s = QueueTrimScript();
-  absl::StatusOr<RedisReply> r = RunScript(s.source, s.sha1, {StreamKey(q)}, {});
+  absl::StatusOr<RedisReply> r =
+      RunScript(s.source, s.sha1, {StreamKey(q)}, {absl::StrCat(keep_without_group)});
   if (!r.ok()) return r.status();
   return r->integer;
 }

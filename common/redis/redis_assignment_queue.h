@@ -19,15 +19,14 @@ class RedisAssignmentQueue final : public AssignmentQueue {
 
   absl::StatusOr<std::vector<QueueEntry>> Next(const QueueRef& q, const std::string& consumer,
                                                int max, int max_unacked) override;
-  absl::StatusOr<std::vector<QueueEntry>> PendingFor(const QueueRef& q,
-                                                     const std::string& consumer,
+  absl::StatusOr<std::vector<QueueEntry>> PendingFor(const QueueRef& q, const std::string& consumer,
                                                      const std::string& after, int max) override;
   absl::StatusOr<std::vector<QueueEntry>> Reclaim(const QueueRef& q, const std::string& consumer,
                                                   absl::Duration min_idle, int max) override;
   absl::Status Touch(const QueueRef& q, const std::string& consumer,
                      const std::vector<std::string>& ids) override;
   absl::StatusOr<int64_t> Ack(const QueueRef& q, const std::vector<std::string>& ids) override;
-  absl::StatusOr<int64_t> Trim(const QueueRef& q) override;
+  absl::StatusOr<int64_t> Trim(const QueueRef& q, int64_t keep_without_group) override;
   absl::StatusOr<QueueStats> Stats(const QueueRef& q) override;
   absl::StatusOr<std::string> Append(const QueueRef& q, const QueueEntry& entry) override;
 

@@ -51,10 +51,9 @@ absl::Status RedisWebhookStore::PutEndpoint(const WebhookEndpoint& e) {
   // ignores set members without a hash, so a crash between the two leaves nothing broken.
   absl::StatusOr<RedisReply> r =
       Run({"HSET", keys::WebhookEndpoint(e.district_id, e.department_id), "url", e.url, "secret",
-           e.secret, "enabled", e.enabled ? "1" : "0", "max_attempts",
-           absl::StrCat(e.max_attempts), "timeout_ms", absl::StrCat(Ms(e.timeout)),
-           "initial_backoff_ms", absl::StrCat(Ms(e.initial_backoff)), "max_backoff_ms",
-           absl::StrCat(Ms(e.max_backoff))});
+           e.secret, "enabled", e.enabled ? "1" : "0", "max_attempts", absl::StrCat(e.max_attempts),
+           "timeout_ms", absl::StrCat(Ms(e.timeout)), "initial_backoff_ms",
+           absl::StrCat(Ms(e.initial_backoff)), "max_backoff_ms", absl::StrCat(Ms(e.max_backoff))});
   if (!r.ok()) return r.status();
   r = Run({"SADD", keys::WebhookEndpoints(), absl::StrCat(e.district_id, "/", e.department_id)});
   return r.status();
@@ -124,9 +123,8 @@ absl::StatusOr<std::vector<WebhookAttemptRecord>> RedisWebhookStore::ListAttempt
   for (const RedisReply& m : r->elements) {
     v1::WebhookAttempt p;
     if (!p.ParseFromString(m.str)) continue;
-    out.push_back(WebhookAttemptRecord{p.delivery_id(), p.event_id(), p.attempt(),
-                                       p.http_status(), p.error(), p.latency_us(),
-                                       p.at_unix_ms()});
+    out.push_back(WebhookAttemptRecord{p.delivery_id(), p.event_id(), p.attempt(), p.http_status(),
+                                       p.error(), p.latency_us(), p.at_unix_ms()});
   }
   return out;
 }
@@ -139,8 +137,8 @@ absl::Status RedisWebhookStore::AddDeadLetter(const std::string& district,
 
 absl::StatusOr<std::vector<DeadLetterRecord>> RedisWebhookStore::ListDeadLetters(
     const std::string& district, const std::string& department, int limit) {
-  absl::StatusOr<RedisReply> r = Run(
-      {"LRANGE", keys::WebhookDeadLetters(district, department), "0", absl::StrCat(limit - 1)});
+  absl::StatusOr<RedisReply> r =
+      Run({"LRANGE", keys::WebhookDeadLetters(district, department), "0", absl::StrCat(limit - 1)});
   if (!r.ok()) return r.status();
   std::vector<DeadLetterRecord> out;
   for (const RedisReply& m : r->elements) {
@@ -153,10 +151,10 @@ absl::StatusOr<int64_t> RedisWebhookStore::ReplayDeadLetters(const std::string& 
                                                              const std::string& department) {
   const LuaScript& s = ReplayDeadLettersScript();
   std::promise<absl::StatusOr<RedisReply>> p;
-  client_->RunScript(s.source, s.sha1,
-                     {keys::WebhookDeadLetters(district, department),
-                      keys::WebhookReplay(district, department)},
-                     {}, [&p](absl::StatusOr<RedisReply> r) { p.set_value(std::move(r)); });
+  client_->RunScript(
+      s.source, s.sha1,
+      {keys::WebhookDeadLetters(district, department), keys::WebhookReplay(district, department)},
+      {}, [&p](absl::StatusOr<RedisReply> r) { p.set_value(std::move(r)); });
   absl::StatusOr<RedisReply> r = p.get_future().get();
   if (!r.ok()) return r.status();
   if (r->is_error()) return ErrorOf(*r);

@@ -182,8 +182,8 @@ TimelineEntry FromProto(const v1::TimelineEntry& p) {
   t.actor_department_id = p.actor_department_id();
   t.from_state = StateFromProto(p.from_state());
   t.to_state = StateFromProto(p.to_state());
-  t.action = IsKnownAction(p.action()) ? static_cast<EventAction>(p.action())
-                                                              : EventAction::kUnspecified;
+  t.action =
+      IsKnownAction(p.action()) ? static_cast<EventAction>(p.action()) : EventAction::kUnspecified;
   t.note = p.note();
   t.department_id = p.department_id();
   t.evidence = FromProto(p.evidence());

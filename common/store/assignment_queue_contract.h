@@ -42,8 +42,7 @@ inline std::string AssignmentQueueContractParamName(
   return info.param.name;
 }
 
-class AssignmentQueueContractTest
-    : public ::testing::TestWithParam<AssignmentQueueContractParam> {
+class AssignmentQueueContractTest : public ::testing::TestWithParam<AssignmentQueueContractParam> {
  protected:
   void SetUp() override {
     harness_ = GetParam().make();
@@ -193,11 +192,11 @@ TEST_P(AssignmentQueueContractTest, TrimRemovesOnlyWhatWasAcknowledged) {
   std::vector<std::string> ids = AppendN(Dept(), 4);
   ASSERT_TRUE(q().Next(Dept(), "c1", 3, 100).ok());  // e4 never handed out
   ASSERT_TRUE(q().Ack(Dept(), {ids[0], ids[2]}).ok());
-  auto removed = q().Trim(Dept());
+  auto removed = q().Trim(Dept(), 1);  // the cap applies only to streams without groups
   ASSERT_TRUE(removed.ok()) << removed.status();
   EXPECT_EQ(*removed, 1);  // e1; e2 is pending, so e3 stays behind it
   ASSERT_TRUE(q().Ack(Dept(), {ids[1]}).ok());
-  removed = q().Trim(Dept());
+  removed = q().Trim(Dept(), 0);
   ASSERT_TRUE(removed.ok());
   EXPECT_EQ(*removed, 2);  // e2, e3; e4 was never delivered
   auto st = q().Stats(Dept());
@@ -208,14 +207,17 @@ TEST_P(AssignmentQueueContractTest, TrimRemovesOnlyWhatWasAcknowledged) {
   EXPECT_EQ(EventsOf(*rest), (V{"d1-e4"}));
 }
 
-TEST_P(AssignmentQueueContractTest, TrimWithoutConsumerGroupRemovesNothing) {
-  AppendN(Dept(), 2);
-  auto removed = q().Trim(Dept());
+TEST_P(AssignmentQueueContractTest, TrimWithoutConsumerGroupKeepsTheNewestUpToTheCap) {
+  AppendN(Dept(), 5);
+  auto none = q().Trim(Dept(), 0);
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_EQ(*none, 0);
+  auto removed = q().Trim(Dept(), 2);
   ASSERT_TRUE(removed.ok()) << removed.status();
-  EXPECT_EQ(*removed, 0);
-  auto st = q().Stats(Dept());
-  ASSERT_TRUE(st.ok());
-  EXPECT_EQ(st->length, 2);
+  EXPECT_EQ(*removed, 3);
+  auto rest = q().Next(Dept(), "c1", 10, 100);  // a consumer arriving later gets the newest
+  ASSERT_TRUE(rest.ok());
+  EXPECT_EQ(EventsOf(*rest), (V{"d1-e4", "d1-e5"}));
 }
 
 TEST_P(AssignmentQueueContractTest, DepartmentsHaveSeparateQueues) {

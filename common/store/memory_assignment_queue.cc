@@ -110,10 +110,17 @@ absl::StatusOr<int64_t> MemoryAssignmentQueue::Ack(const QueueRef& q,
   return n;
 }
 
-absl::StatusOr<int64_t> MemoryAssignmentQueue::Trim(const QueueRef& q) {
+absl::StatusOr<int64_t> MemoryAssignmentQueue::Trim(const QueueRef& q, int64_t keep_without_group) {
   absl::MutexLock lock(&mu_);
   Stream& s = streams_[StreamName(q)];
-  if (s.groups.empty()) return 0;
+  if (s.groups.empty()) {
+    int64_t removed = 0;
+    while (keep_without_group > 0 && static_cast<int64_t>(s.entries.size()) > keep_without_group) {
+      s.entries.erase(s.entries.begin());
+      ++removed;
+    }
+    return removed;
+  }
   // Keep everything from the oldest entry some group still needs: its oldest pending
   // entry, or the first entry after what it has been handed.
   std::optional<Id> keep_from;

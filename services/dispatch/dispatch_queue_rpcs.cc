@@ -33,7 +33,9 @@ Command Decision(EventAction action, const v1::DecisionRequest& req) {
   return c;
 }
 
-bool IsDepartmentRole(Role r) { return r == Role::kDepartmentOperator || r == Role::kDepartmentSystem; }
+bool IsDepartmentRole(Role r) {
+  return r == Role::kDepartmentOperator || r == Role::kDepartmentSystem;
+}
 bool IsDispatcher(Role r) { return r == Role::kStreetDispatcher || r == Role::kDistrictDispatcher; }
 
 }  // namespace
@@ -44,12 +46,12 @@ absl::StatusOr<DispatchService::DepartmentScope> DispatchService::ScopeOf(
   if (department.empty()) return absl::InvalidArgumentError("department_id: is required");
   bool own = IsDepartmentRole(who.role) && department == who.department_id;
   if (!own && !IsDispatcher(who.role) && who.role != Role::kAdmin) {
-    return absl::PermissionDeniedError(absl::StrCat("role '", RoleName(who.role),
-                                                    "' may not use department '", department, "'"));
+    return absl::PermissionDeniedError(
+        absl::StrCat("role '", RoleName(who.role), "' may not use department '", department, "'"));
   }
-  std::shared_ptr<const District> district =
-      own || who.role == Role::kAdmin ? orgs_->FindByDepartment(department)
-                                      : orgs_->FindByArea(who.area);
+  std::shared_ptr<const District> district = own || who.role == Role::kAdmin
+                                                 ? orgs_->FindByDepartment(department)
+                                                 : orgs_->FindByArea(who.area);
   if (district == nullptr || district->FindDepartment(department) == nullptr) {
     return absl::NotFoundError(
         absl::StrCat("department '", department, "' not found in the caller's district"));
@@ -152,7 +154,8 @@ grpc::ServerUnaryReactor* DispatchService::AckDeliveries(grpc::CallbackServerCon
                                                          const v1::AckDeliveriesRequest* req,
                                                          v1::AckDeliveriesResponse* resp) {
   return HandleUnary(ctx, [=, this](const Identity& who, Finish finish) {
-    if (queue_ == nullptr) return finish(absl::UnavailableError("the dispatch queue is not enabled"));
+    if (queue_ == nullptr)
+      return finish(absl::UnavailableError("the dispatch queue is not enabled"));
     absl::StatusOr<DepartmentScope> scope = ScopeOf(who, req->department_id());
     if (!scope.ok()) return finish(scope.status());
     std::vector<std::string> assignments, notifications;
@@ -166,7 +169,8 @@ grpc::ServerUnaryReactor* DispatchService::AckDeliveries(grpc::CallbackServerCon
       }
       (id[0] == 'a' ? assignments : notifications).push_back(entry);
     }
-    // Synchronous queue calls: acknowledgements are small; run them off the callback.
+    // The queue port is synchronous: this blocks the handler thread for one XACK per
+    // channel (a round trip), which is acceptable for acknowledgements.
     int64_t total = 0;
     for (auto [channel, ids] : {std::pair{QueueChannel::kAssignments, &assignments},
                                 std::pair{QueueChannel::kNotifications, &notifications}}) {
@@ -185,7 +189,8 @@ grpc::ServerUnaryReactor* DispatchService::SendTestNotification(
     grpc::CallbackServerContext* ctx, const v1::SendTestNotificationRequest* req,
     v1::SendTestNotificationResponse* resp) {
   return HandleUnary(ctx, [=, this](const Identity& who, Finish finish) {
-    if (queue_ == nullptr) return finish(absl::UnavailableError("the dispatch queue is not enabled"));
+    if (queue_ == nullptr)
+      return finish(absl::UnavailableError("the dispatch queue is not enabled"));
     if (who.role != Role::kAdmin && !IsDispatcher(who.role)) {
       return finish(absl::PermissionDeniedError(
           absl::StrCat("role '", RoleName(who.role), "' may not send test notifications")));
@@ -215,8 +220,8 @@ grpc::ServerUnaryReactor* DispatchService::SendTestNotification(
 }
 
 absl::Status DispatchService::CheckWebhookAdmin(const Identity& who, const std::string& district,
-                                               const std::string& department,
-                                               bool admin_only) const {
+                                                const std::string& department,
+                                                bool admin_only) const {
   if (webhooks_ == nullptr) return absl::UnavailableError("webhooks are not enabled");
   if (who.role != Role::kAdmin && (admin_only || !IsDispatcher(who.role))) {
     return absl::PermissionDeniedError(
@@ -317,8 +322,8 @@ grpc::ServerUnaryReactor* DispatchService::ListWebhookAttempts(
         !s.ok()) {
       return finish(s);
     }
-    auto list = webhooks_->ListAttempts(req->district_id(), req->department_id(),
-                                        ListLimit(req->limit()));
+    auto list =
+        webhooks_->ListAttempts(req->district_id(), req->department_id(), ListLimit(req->limit()));
     if (!list.ok()) return finish(list.status());
     for (const WebhookAttemptRecord& a : *list) {
       v1::WebhookAttempt* p = resp->add_attempts();

@@ -17,6 +17,7 @@
 #include "common/redis/redis_assignment_queue.h"
 #include "common/redis/redis_client.h"
 #include "common/redis/redis_event_store.h"
+#include "common/redis/redis_webhook_store.h"
 #include "common/rpc/identity.h"
 #include "common/store/memory_org_store.h"
 #include "common/testing/redis_server.h"
@@ -81,6 +82,7 @@ class DispatchQueueTest : public ::testing::Test {
     client_ = *std::move(client);
     store_ = std::make_unique<RedisEventStore>(client_.get());
     queue_ = std::make_unique<RedisAssignmentQueue>(client_.get());
+    webhooks_ = std::make_unique<redis::RedisWebhookStore>(client_.get());
     orgs_ = std::make_unique<OrgRegistry>(&org_store_);
     ASSERT_TRUE(orgs_->Publish(TestDistrict()).ok());
     commands_ = std::make_unique<EventCommands>(store_.get(), orgs_.get(), &clock_,
@@ -89,6 +91,7 @@ class DispatchQueueTest : public ::testing::Test {
     service_->EnableQueue(queue_.get(), {.max_unacked = 100,
                                          .redeliver_after = absl::Milliseconds(300),
                                          .poll = absl::Milliseconds(5)});
+    service_->EnableWebhooks(webhooks_.get());
     grpc::ServerBuilder builder;
     builder.RegisterService(service_.get());
     server_ = builder.BuildAndStart();
@@ -182,6 +185,7 @@ class DispatchQueueTest : public ::testing::Test {
   std::unique_ptr<RedisClient> client_;
   std::unique_ptr<RedisEventStore> store_;
   std::unique_ptr<RedisAssignmentQueue> queue_;
+  std::unique_ptr<redis::RedisWebhookStore> webhooks_;
   MemoryOrgStore org_store_;
   std::unique_ptr<OrgRegistry> orgs_;
   std::unique_ptr<EventCommands> commands_;
@@ -381,6 +385,63 @@ TEST_F(DispatchQueueTest, BadRequestsAreRefusedNamingTheField) {
   EXPECT_FALSE(reader->Read(&d));
   EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::PERMISSION_DENIED);
   other.ctx->TryCancel();
+}
+
+const Identity kAdmin{"admin-1", Role::kAdmin, "440304", ""};
+
+TEST_F(DispatchQueueTest, SetWebhookValidatesNamesTheFieldAndNeverReturnsTheSecret) {
+  v1::SetWebhookRequest req;
+  v1::WebhookConfig& c = *req.mutable_config();
+  c.set_district_id("440304");
+  c.set_department_id("dep_a");
+  c.set_url("ftp://example/hook");
+  c.set_secret("0123456789abcdef");
+  c.set_enabled(true);
+  v1::WebhookConfig resp;
+  grpc::Status bad = stub_->SetWebhook(Context(kAdmin).get(), req, &resp);
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(bad.error_message().rfind("url", 0), 0u) << bad.error_message();
+  auto none = webhooks_->GetEndpoint("440304", "dep_a");
+  EXPECT_EQ(none.status().code(), absl::StatusCode::kNotFound);  // nothing written
+
+  c.set_url("http://127.0.0.1:9/hook");
+  grpc::Status denied = stub_->SetWebhook(Context(kDispatcher).get(), req, &resp);
+  EXPECT_EQ(denied.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  c.set_department_id("nope");
+  EXPECT_EQ(stub_->SetWebhook(Context(kAdmin).get(), req, &resp).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  c.set_department_id("dep_a");
+  ASSERT_TRUE(stub_->SetWebhook(Context(kAdmin).get(), req, &resp).ok());
+  EXPECT_EQ(resp.secret(), "");
+  EXPECT_EQ(resp.max_attempts(), 8);  // the default, filled in
+  auto saved = webhooks_->GetEndpoint("440304", "dep_a");
+  ASSERT_TRUE(saved.ok());
+  EXPECT_EQ(saved->secret, "0123456789abcdef");
+}
+
+TEST_F(DispatchQueueTest, DeadLettersAreListedAndReplayedThroughTheApi) {
+  ASSERT_TRUE(webhooks_
+                  ->AddDeadLetter("440304", "dep_a",
+                                  DeadLetterRecord{"a:1-0", "440304-x", 8, "HTTP 500", "{}"})
+                  .ok());
+  v1::WebhookListRequest req;
+  req.set_district_id("440304");
+  req.set_department_id("dep_a");
+  v1::ListDeadLettersResponse list;
+  ASSERT_TRUE(stub_->ListDeadLetters(Context(kDispatcher).get(), req, &list).ok());
+  ASSERT_EQ(list.dead_letters_size(), 1);
+  EXPECT_EQ(list.dead_letters(0).last_error(), "HTTP 500");
+  v1::ReplayDeadLettersResponse replayed;
+  ASSERT_TRUE(stub_->ReplayDeadLetters(Context(kDispatcher).get(), req, &replayed).ok());
+  EXPECT_EQ(replayed.replayed(), 1);
+  ASSERT_TRUE(stub_->ListDeadLetters(Context(kDispatcher).get(), req, &list).ok());
+  EXPECT_EQ(list.dead_letters_size(), 0);
+  auto taken = webhooks_->TakeReplay("440304", "dep_a");
+  ASSERT_TRUE(taken.ok() && taken->has_value());
+  EXPECT_EQ((*taken)->delivery_id, "a:1-0");
+  v1::ListWebhookAttemptsResponse attempts;
+  EXPECT_EQ(stub_->ListWebhookAttempts(Context(kSystemA).get(), req, &attempts).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
 }
 
 }  // namespace

@@ -48,9 +48,9 @@ class DispatchService final : public v1::DispatchService::CallbackService {
 
   // ---- dq (issue 5): defined in dispatch_queue_rpcs.cc ----
   struct QueueOptions {
-    int max_unacked = 1000;                            // per department
+    int max_unacked = 1000;                              // per department
     absl::Duration redeliver_after = absl::Seconds(30);  // idle time before redelivery
-    absl::Duration poll = absl::Milliseconds(20);      // idle stream poll interval
+    absl::Duration poll = absl::Milliseconds(20);        // idle stream poll interval
     int batch = 50;
   };
   // Enables WatchAssignments / AckDeliveries / SendTestNotification (UNAVAILABLE

@@ -107,8 +107,7 @@ absl::StatusOr<HttpResponse> HttpPost(
   }
 
   std::string req = absl::StrCat("POST ", u->path, " HTTP/1.1\r\nHost: ", u->host, ":", u->port,
-                                 "\r\nContent-Length: ", body.size(),
-                                 "\r\nConnection: close\r\n");
+                                 "\r\nContent-Length: ", body.size(), "\r\nConnection: close\r\n");
   for (const auto& [k, v] : headers) absl::StrAppend(&req, k, ": ", v, "\r\n");
   absl::StrAppend(&req, "\r\n", body);
   for (size_t sent = 0; sent < req.size();) {

@@ -21,9 +21,9 @@ struct HttpResponse {
 // Errors: INVALID_ARGUMENT for a URL that is not http://host[:port]/path,
 // DEADLINE_EXCEEDED when `timeout` passes, UNAVAILABLE for connection errors or a
 // malformed response.
-absl::StatusOr<HttpResponse> HttpPost(const std::string& url,
-                                      const std::vector<std::pair<std::string, std::string>>& headers,
-                                      const std::string& body, absl::Duration timeout);
+absl::StatusOr<HttpResponse> HttpPost(
+    const std::string& url, const std::vector<std::pair<std::string, std::string>>& headers,
+    const std::string& body, absl::Duration timeout);
 
 }  // namespace zhiwang::dispatch
 

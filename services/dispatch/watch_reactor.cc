@@ -17,8 +17,7 @@ WatchReactor::WatchReactor(AssignmentQueue* queue, EventStore* store, WatchSetti
       store_(store),
       settings_(std::move(settings)),
       assignments_{settings_.district_id, settings_.department_id, QueueChannel::kAssignments},
-      notifications_{settings_.district_id, settings_.department_id,
-                     QueueChannel::kNotifications} {
+      notifications_{settings_.district_id, settings_.department_id, QueueChannel::kNotifications} {
   if (absl::StartsWith(settings_.cursor, "a:")) settings_.cursor = settings_.cursor.substr(2);
   thread_ = std::thread([this] { Run(); });
 }
@@ -56,8 +55,8 @@ void WatchReactor::Run() {
                                settings_.batch);
       if (a.ok() && n.ok()) {
         if (!SendAssignments(*a, true) || !SendNotifications(*n, true)) break;
-        (void)queue_->Trim(assignments_);
-        (void)queue_->Trim(notifications_);
+        (void)queue_->Trim(assignments_, 0);
+        (void)queue_->Trim(notifications_, 0);
         next_housekeeping = absl::Now() + settings_.redeliver_after / 4;
       } else {
         failure = a.ok() ? n.status() : a.status();
@@ -65,10 +64,10 @@ void WatchReactor::Run() {
     }
     bool got = false;
     if (resumed && failure.ok()) {
-      auto a = queue_->Next(assignments_, settings_.consumer, settings_.batch,
-                            settings_.max_unacked);
-      auto n = queue_->Next(notifications_, settings_.consumer, settings_.batch,
-                            settings_.max_unacked);
+      auto a =
+          queue_->Next(assignments_, settings_.consumer, settings_.batch, settings_.max_unacked);
+      auto n =
+          queue_->Next(notifications_, settings_.consumer, settings_.batch, settings_.max_unacked);
       if (a.ok() && n.ok()) {
         got = !a->empty() || !n->empty();
         if (!SendAssignments(*a, false) || !SendNotifications(*n, false)) break;
@@ -165,15 +164,6 @@ void WatchReactor::OnWriteDone(bool ok) {
     writing_ = false;
   } else {
     StartWrite(&buffer_.front());
-  }
-}
-
-void WatchReactor::Stop(const grpc::Status& status) {
-  absl::MutexLock lock(&mu_);
-  stop_ = true;
-  if (!finished_ && !writing_) {
-    finished_ = true;
-    Finish(status);
   }
 }
 

@@ -54,7 +54,6 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::Delivery> {
   bool SendNotifications(const std::vector<QueueEntry>& entries, bool redelivery);
   // Waits for room in the buffer, then queues `d`; false when the stream is ending.
   bool Push(v1::Delivery d);
-  void Stop(const grpc::Status& status);
   bool stopping();
   void SleepFor(absl::Duration d);
 

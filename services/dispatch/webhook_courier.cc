@@ -90,7 +90,7 @@ class WebhookCourier::Worker {
           if (item) Send(*item);
         }
       }
-      (void)owner_->queue_->Trim(*q);
+      (void)owner_->queue_->Trim(*q, 0);
     }
     return any;
   }
@@ -147,7 +147,8 @@ class WebhookCourier::Worker {
           {"X-Zhiwang-Attempt", absl::StrCat(attempt)},
           {kSignatureHeader,
            SignatureHeaderValue(endpoint_.secret, absl::ToUnixSeconds(start), item.body)}};
-      absl::StatusOr<HttpResponse> r = HttpPost(endpoint_.url, headers, item.body, endpoint_.timeout);
+      absl::StatusOr<HttpResponse> r =
+          HttpPost(endpoint_.url, headers, item.body, endpoint_.timeout);
       absl::Duration latency = absl::Now() - start;
       WebhookAttemptRecord rec;
       rec.delivery_id = item.delivery_id;
@@ -201,8 +202,8 @@ class WebhookCourier::Worker {
   std::thread thread_;
 };
 
-WebhookCourier::WebhookCourier(AssignmentQueue* queue, EventStore* events,
-                               WebhookStore* webhooks, Options options)
+WebhookCourier::WebhookCourier(AssignmentQueue* queue, EventStore* events, WebhookStore* webhooks,
+                               Options options)
     : queue_(queue), events_(events), webhooks_(webhooks), options_(std::move(options)) {}
 
 WebhookCourier::~WebhookCourier() { Stop(); }

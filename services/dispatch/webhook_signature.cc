@@ -31,12 +31,12 @@ std::string HmacSha256Hex(const std::string& key, const std::string& message) {
 
 std::string SignatureHeaderValue(const std::string& secret, int64_t unix_seconds,
                                  const std::string& body) {
-  return absl::StrCat("t=", unix_seconds, ",v1=",
-                      HmacSha256Hex(secret, absl::StrCat(unix_seconds, ".", body)));
+  return absl::StrCat("t=", unix_seconds,
+                      ",v1=", HmacSha256Hex(secret, absl::StrCat(unix_seconds, ".", body)));
 }
 
-bool VerifySignature(const std::string& secret, const std::string& header,
-                     const std::string& body, absl::Time now) {
+bool VerifySignature(const std::string& secret, const std::string& header, const std::string& body,
+                     absl::Time now) {
   int64_t t = -1;
   std::string v1;
   for (absl::string_view part : absl::StrSplit(header, ',')) {

@@ -25,8 +25,8 @@ std::string SignatureHeaderValue(const std::string& secret, int64_t unix_seconds
 
 // True when `header` is a valid signature of `body` made within kReplayWindow of `now`.
 // (What a receiver does; used by tests and as the reference for docs/webhooks.md.)
-bool VerifySignature(const std::string& secret, const std::string& header,
-                     const std::string& body, absl::Time now);
+bool VerifySignature(const std::string& secret, const std::string& header, const std::string& body,
+                     absl::Time now);
 
 }  // namespace zhiwang::dispatch
 

@@ -1,11 +1,16 @@
 -- dq (issue 5): removes the entries of a stream that every consumer group has
 -- acknowledged: everything before the oldest entry some group still needs (its oldest
--- pending entry, or the entry after the last one it was handed). Nothing without groups.
+-- pending entry, or the entry after the last one it was handed). A stream without groups
+-- has handed nothing to anyone: it keeps its newest ARGV[1] entries ('0' = all).
 -- KEYS: 1 stream
+-- ARGV: 1 entries to keep when the stream has no consumer group
 -- Returns the number of entries removed.
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 local groups = redis.call('XINFO', 'GROUPS', KEYS[1])
-if #groups == 0 then return 0 end
+if #groups == 0 then
+  if tonumber(ARGV[1]) > 0 then return redis.call('XTRIM', KEYS[1], 'MAXLEN', ARGV[1]) end
+  return 0
+end
 local best_ms, best_seq = nil, nil
 for _, g in ipairs(groups) do
   local name, last
