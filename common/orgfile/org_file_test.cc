@@ -16,27 +16,17 @@ namespace {
 const std::string kSample = std::string(ZW_SOURCE_DIR) + "/deploy/sample/district.textpb";
 
 // A small valid district; line numbers below count from the first line.
-constexpr char kSmall[] =
-    R"pb(id: "990100"
-         name: "t"
-         streets { id: "990100001" name: "s" }
-         communities { id: "990100001001" name: "c" street_id: "990100001" }
-         grids {
-           id: "g1"
-           name: "g"
-           community_id: "990100001001"
-           polygon { lat: 1 lng: 1 }
-           polygon { lat: 1 lng: 2 }
-           polygon { lat: 2 lng: 2 }
-         }
-         departments { id: "d1" name: "d" level: DEPARTMENT_LEVEL_DISTRICT }
-         categories { code: "0101" name: "x" major: "y" default_urgency: URGENCY_NORMAL }
-         routing_rules {
-           id: "r1"
-           category_code: "0101"
-           department_ids: [ "d1" ]
-         }
+// clang-format off
+constexpr char kSmall[] = R"pb(id: "990100"
+name: "t"
+streets { id: "990100001" name: "s" }
+communities { id: "990100001001" name: "c" street_id: "990100001" }
+grids { id: "g1" name: "g" community_id: "990100001001" polygon { lat: 1 lng: 1 } polygon { lat: 1 lng: 2 } polygon { lat: 2 lng: 2 } }
+departments { id: "d1" name: "d" level: DEPARTMENT_LEVEL_DISTRICT }
+categories { code: "0101" name: "x" major: "y" default_urgency: URGENCY_NORMAL }
+routing_rules { id: "r1" category_code: "0101" department_ids: ["d1"] }
 )pb";
+// clang-format on
 
 TEST(OrgFileTest, SampleDistrictHasTheShapeOfTheIssue) {
   absl::StatusOr<v1::District> d = ReadOrgFile(kSample);
