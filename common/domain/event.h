@@ -175,9 +175,9 @@ struct Event {
   bool cross_street = false;    // reported and located grids lie in different streets
   RoutingExplanation routing;   // the last routing decision
   std::vector<std::string> assisting_department_ids;  // co-handling; department_id leads
-  bool binding_assignment = false;     // assigned by adjudication: cannot be rejected
-  bool awaiting_adjudication = false;  // in a centre's queue after max rejections
-  std::string triage_centre_id;        // whose triage queue holds it, "" when none
+  bool binding_assignment = false;                   // assigned by adjudication: cannot be rejected
+  bool awaiting_adjudication = false;                // in a centre's queue after max rejections
+  std::string triage_centre_id;                      // whose triage queue holds it, "" when none
   std::vector<std::string> previous_category_codes;  // oldest first
   // dq (issue 5): fencing. `assignment_token` is the event version at which the event
   // was last queued to its department (dispatch, reassign, rework): every delivery of

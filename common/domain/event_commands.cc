@@ -83,7 +83,8 @@ class EventCommands::ActOperation : public std::enable_shared_from_this<ActOpera
       }
     }
     // ---- org (issue 3): parameters naming the organisation.
-    if (command_.action == EventAction::kCoHandle || command_.action == EventAction::kRecategorise) {
+    if (command_.action == EventAction::kCoHandle ||
+        command_.action == EventAction::kRecategorise) {
       std::shared_ptr<const District> d = owner_->orgs_->Find(current.district_id);
       if (d == nullptr) {
         return done_(absl::UnavailableError(
@@ -91,16 +92,16 @@ class EventCommands::ActOperation : public std::enable_shared_from_this<ActOpera
       }
       for (const std::string& dep : command_.assisting_department_ids) {
         if (d->FindDepartment(dep) == nullptr) {
-          return done_(absl::InvalidArgumentError(
-              absl::StrCat("assisting_department_ids: '", dep,
-                           "' is not a department of district ", current.district_id)));
+          return done_(absl::InvalidArgumentError(absl::StrCat("assisting_department_ids: '", dep,
+                                                               "' is not a department of district ",
+                                                               current.district_id)));
         }
       }
       if (command_.action == EventAction::kRecategorise &&
           d->FindCategory(command_.category_code) == nullptr) {
-        return done_(absl::InvalidArgumentError(absl::StrCat(
-            "category_code: '", command_.category_code, "' is not a category of district ",
-            current.district_id)));
+        return done_(absl::InvalidArgumentError(
+            absl::StrCat("category_code: '", command_.category_code,
+                         "' is not a category of district ", current.district_id)));
       }
     }
     absl::StatusOr<TransitionOutcome> outcome =

@@ -67,9 +67,9 @@ double DistanceMetres(LatLng a, LatLng b) {
   constexpr double kRad = M_PI / 180.0;
   double dlat = (b.lat - a.lat) * kRad;
   double dlng = (b.lng - a.lng) * kRad;
-  double h = std::sin(dlat / 2) * std::sin(dlat / 2) +
-             std::cos(a.lat * kRad) * std::cos(b.lat * kRad) * std::sin(dlng / 2) *
-                 std::sin(dlng / 2);
+  double h = std::sin(dlat / 2) * std::sin(dlat / 2) + std::cos(a.lat * kRad) *
+                                                           std::cos(b.lat * kRad) *
+                                                           std::sin(dlng / 2) * std::sin(dlng / 2);
   return 2 * kR * std::asin(std::min(1.0, std::sqrt(h)));
 }
 
@@ -106,8 +106,8 @@ GeoIndex GeoIndex::Build(std::vector<Polygon> polygons, int target_per_bucket) {
   // About polygons / target buckets, shaped like the bounds.
   double w = std::max(g.bounds_.max_lng - g.bounds_.min_lng, 1e-9);
   double h = std::max(g.bounds_.max_lat - g.bounds_.min_lat, 1e-9);
-  double buckets = std::max(1.0, static_cast<double>(g.polygons_.size()) /
-                                     std::max(1, target_per_bucket));
+  double buckets =
+      std::max(1.0, static_cast<double>(g.polygons_.size()) / std::max(1, target_per_bucket));
   double side = std::sqrt(w * h / buckets);
   g.nx_ = std::clamp(static_cast<int>(std::ceil(w / side)), 1, 4096);
   g.ny_ = std::clamp(static_cast<int>(std::ceil(h / side)), 1, 4096);

@@ -50,7 +50,7 @@ struct Command {
   std::string department_id;  // kDispatch: the department to assign
   std::string merge_into;     // kMerge: the master event
   // ---- org (issue 3)
-  RoutingExplanation routing;  // kDispatch / kTriage by the router: why
+  RoutingExplanation routing;    // kDispatch / kTriage by the router: why
   std::string triage_centre_id;  // kTriage: the centre whose queue takes the event
   std::string category_code;     // kRecategorise: the new category
   std::vector<std::string> assisting_department_ids;  // kCoHandle
@@ -64,8 +64,8 @@ struct Command {
 // matched case-insensitively; anything else is INVALID_ARGUMENT naming reason_code.
 // Documented in docs/routing.md.
 inline constexpr const char* kRejectReasonCodes[] = {
-    "NOT_OUR_JURISDICTION", "WRONG_DEPARTMENT", "WRONG_CATEGORY",  "WRONG_LOCATION",
-    "DUPLICATE",            "INSUFFICIENT_INFORMATION", "NOT_A_PROBLEM", "OTHER"};
+    "NOT_OUR_JURISDICTION",     "WRONG_DEPARTMENT", "WRONG_CATEGORY", "WRONG_LOCATION", "DUPLICATE",
+    "INSUFFICIENT_INFORMATION", "NOT_A_PROBLEM",    "OTHER"};
 bool IsRejectReasonCode(absl::string_view code);
 
 // org (issue 3): reason codes of kTriage (on the timeline entry).

@@ -1020,7 +1020,8 @@ TEST(WorkQueueTest, EventsQueuedForADepartmentAreHeldByIt) {
 namespace zhiwang {
 namespace {
 
-TEST(AdjudicationTest, DispatcherAssignmentOfEventAwaitingAdjudicationIsBindingAndCannotBeRejected) {
+TEST(AdjudicationTest,
+     DispatcherAssignmentOfEventAwaitingAdjudicationIsBindingAndCannotBeRejected) {
   Event e = MakeEvent(S::kRejected);
   e.department_id.clear();
   e.rejected_by = {"dep_a", "dep_b"};

@@ -187,9 +187,9 @@ absl::Status District::IndexIssue3() {
   for (size_t i = 0; i < o.departments.size(); ++i) {
     const DepartmentInfo& dep = o.departments[i];
     if (!dep.jurisdiction_area_id.empty()) {
-      bool ok = is_area(dep.jurisdiction_area_id) &&
-                (dep.level == DepartmentLevel::kDistrict ||
-                 area_in(dep.jurisdiction_area_id, dep.street_id));
+      bool ok =
+          is_area(dep.jurisdiction_area_id) && (dep.level == DepartmentLevel::kDistrict ||
+                                                area_in(dep.jurisdiction_area_id, dep.street_id));
       if (!ok) {
         return Invalid("departments.jurisdiction_area_id", dep.id,
                        absl::StrCat("'", dep.jurisdiction_area_id,
@@ -261,7 +261,8 @@ absl::Status District::IndexIssue3() {
     const CategoryInfo* cat = FindCategory(r.category_code);
     if (cat->district_level && !district_scope) {
       return Invalid("routing_rules.scope", id,
-                     absl::StrCat("category ", cat->code, " is district-level: only district "
+                     absl::StrCat("category ", cat->code,
+                                  " is district-level: only district "
                                   "rules apply"),
                      At("routing_rules", i, "scope"));
     }
@@ -406,7 +407,7 @@ RoutingSettings District::settings() const {
 }
 
 bool District::Serves(const DepartmentInfo& dep, const GridPlace& place) const {
-  const std::string& area = !dep.jurisdiction_area_id.empty() ? dep.jurisdiction_area_id
+  const std::string& area = !dep.jurisdiction_area_id.empty()       ? dep.jurisdiction_area_id
                             : dep.level == DepartmentLevel::kStreet ? dep.street_id
                                                                     : org_.id;
   return area == org_.id || area == place.street_id || area == place.community_id;

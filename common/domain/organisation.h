@@ -47,7 +47,13 @@ struct CategoryInfo {
 };
 // org (issue 3): the area a routing rule covers. Numbers equal zhiwang.v1.AreaScope;
 // more specific scopes have smaller numbers (kUnspecified means district).
-enum class AreaScope : int { kUnspecified = 0, kGrid = 1, kCommunity = 2, kStreet = 3, kDistrict = 4 };
+enum class AreaScope : int {
+  kUnspecified = 0,
+  kGrid = 1,
+  kCommunity = 2,
+  kStreet = 3,
+  kDistrict = 4
+};
 absl::string_view AreaScopeName(AreaScope s);  // "grid", "community", "street", "district"
 struct RoutingRuleInfo {
   std::string category_code;
@@ -67,9 +73,9 @@ struct DispatchCentreInfo {
 enum class RecategoriseClock : int { kUnspecified = 0, kRestart = 1, kKeep = 2 };
 // Zero values take the defaults (District::settings() resolves them).
 struct RoutingSettings {
-  int32_t max_rejections = 0;       // default 2
-  double duplicate_radius_m = 0;    // default 250
-  int32_t duplicate_window_s = 0;   // default 86400
+  int32_t max_rejections = 0;                                              // default 2
+  double duplicate_radius_m = 0;                                           // default 250
+  int32_t duplicate_window_s = 0;                                          // default 86400
   RecategoriseClock recategorise_clock = RecategoriseClock::kUnspecified;  // default restart
 };
 

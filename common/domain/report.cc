@@ -165,8 +165,8 @@ absl::StatusOr<NewEvent> BuildReportedEvent(const ReportInput& in, const Identit
           district.LocateGrid(LatLng{in.location.latitude, in.location.longitude})) {
     e.located_grid_id = located->id;
     e.grid_mismatch = located->id != in.location.grid_id;
-    e.cross_street = e.grid_mismatch && district.StreetOfCommunity(located->community_id) !=
-                                            place->street_id;
+    e.cross_street =
+        e.grid_mismatch && district.StreetOfCommunity(located->community_id) != place->street_id;
   }
 
   TimelineEntry& t = out.entry;

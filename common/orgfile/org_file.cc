@@ -85,8 +85,7 @@ absl::StatusOr<v1::District> ParseOrgText(const std::string& text, const std::st
       }
       suffix = absl::StrCat(" [", p, "]");
     }
-    return absl::InvalidArgumentError(
-        absl::StrCat(where, ": ", valid.status().message(), suffix));
+    return absl::InvalidArgumentError(absl::StrCat(where, ": ", valid.status().message(), suffix));
   }
   return district;
 }

@@ -16,6 +16,7 @@ namespace {
 const std::string kSample = std::string(ZW_SOURCE_DIR) + "/deploy/sample/district.textpb";
 
 // A small valid district; line numbers below count from the first line.
+// clang-format off
 constexpr char kSmall[] = R"pb(id: "990100"
 name: "t"
 streets { id: "990100001" name: "s" }
@@ -25,6 +26,7 @@ departments { id: "d1" name: "d" level: DEPARTMENT_LEVEL_DISTRICT }
 categories { code: "0101" name: "x" major: "y" default_urgency: URGENCY_NORMAL }
 routing_rules { id: "r1" category_code: "0101" department_ids: ["d1"] }
 )pb";
+// clang-format on
 
 TEST(OrgFileTest, SampleDistrictHasTheShapeOfTheIssue) {
   absl::StatusOr<v1::District> d = ReadOrgFile(kSample);
@@ -47,12 +49,12 @@ TEST(OrgFileTest, SampleKeepsTheSeventeenOriginalCategoryCodesAndMeanings) {
   absl::StatusOr<v1::District> d = ReadOrgFile(kSample);
   ASSERT_TRUE(d.ok()) << d.status();
   const std::vector<std::pair<std::string, std::string>> want = {
-      {"0101", "暴露垃圾"},     {"0102", "积存垃圾渣土"}, {"0103", "道路不洁"},
-      {"0104", "道路积水"},     {"0201", "违规户外广告"}, {"0202", "非法小广告"},
-      {"0301", "违法建设"},     {"0302", "施工扰民"},     {"0401", "占道经营"},
-      {"0402", "非机动车乱停放"}, {"0501", "井盖缺失"},   {"0502", "路面塌陷"},
-      {"0601", "无照经营"},     {"0602", "食品安全"},     {"0701", "房屋安全隐患"},
-      {"0801", "邻里纠纷"},     {"0901", "消防通道堵塞"}};
+      {"0101", "暴露垃圾"},       {"0102", "积存垃圾渣土"}, {"0103", "道路不洁"},
+      {"0104", "道路积水"},       {"0201", "违规户外广告"}, {"0202", "非法小广告"},
+      {"0301", "违法建设"},       {"0302", "施工扰民"},     {"0401", "占道经营"},
+      {"0402", "非机动车乱停放"}, {"0501", "井盖缺失"},     {"0502", "路面塌陷"},
+      {"0601", "无照经营"},       {"0602", "食品安全"},     {"0701", "房屋安全隐患"},
+      {"0801", "邻里纠纷"},       {"0901", "消防通道堵塞"}};
   for (const auto& [code, name] : want) {
     bool found = false;
     for (const v1::Category& c : d->categories()) {
@@ -82,7 +84,7 @@ TEST(OrgFileTest, SyntaxErrorNamesFileLineAndColumn) {
 struct BadCase {
   const char* name;
   std::pair<const char*, const char*> edit;  // replace first with second
-  const char* want;  // substring: file:line, id and path
+  const char* want;                          // substring: file:line, id and path
 };
 
 TEST(OrgFileTest, ValidationErrorsNameFileLineIdAndPath) {

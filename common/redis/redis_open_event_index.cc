@@ -18,13 +18,13 @@ std::string Coord(double v) { return absl::StrFormat("%.7f", v); }
 
 void RedisOpenEventIndex::Add(const std::string& district, const std::string& category,
                               const std::string& event_id, LatLng at, Done<bool> done) {
-  client_->Send({"GEOADD", keys::OpenEventsGeo(district, category), Coord(at.lng), Coord(at.lat),
-                 event_id},
-                [done = std::move(done)](absl::StatusOr<RedisReply> r) {
-                  if (!r.ok()) return done(r.status());
-                  if (r->is_error()) return done(Failed(*r));
-                  done(true);
-                });
+  client_->Send(
+      {"GEOADD", keys::OpenEventsGeo(district, category), Coord(at.lng), Coord(at.lat), event_id},
+      [done = std::move(done)](absl::StatusOr<RedisReply> r) {
+        if (!r.ok()) return done(r.status());
+        if (r->is_error()) return done(Failed(*r));
+        done(true);
+      });
 }
 
 void RedisOpenEventIndex::Remove(const std::string& district, const std::string& category,
@@ -37,12 +37,11 @@ void RedisOpenEventIndex::Remove(const std::string& district, const std::string&
                 });
 }
 
-void RedisOpenEventIndex::Near(const std::string& district, const std::string& category,
-                               LatLng at, double radius_m, int limit,
-                               Done<std::vector<std::string>> done) {
+void RedisOpenEventIndex::Near(const std::string& district, const std::string& category, LatLng at,
+                               double radius_m, int limit, Done<std::vector<std::string>> done) {
   client_->Send({"GEOSEARCH", keys::OpenEventsGeo(district, category), "FROMLONLAT", Coord(at.lng),
-                 Coord(at.lat), "BYRADIUS", absl::StrFormat("%.3f", radius_m), "m", "ASC",
-                 "COUNT", absl::StrCat(std::max(1, limit))},
+                 Coord(at.lat), "BYRADIUS", absl::StrFormat("%.3f", radius_m), "m", "ASC", "COUNT",
+                 absl::StrCat(std::max(1, limit))},
                 [done = std::move(done)](absl::StatusOr<RedisReply> r) {
                   if (!r.ok()) return done(r.status());
                   if (r->is_error()) return done(Failed(*r));

@@ -14,10 +14,10 @@ class RedisOpenEventIndex final : public OpenEventIndex {
   explicit RedisOpenEventIndex(RedisClient* client) : client_(client) {}
   void Add(const std::string& district, const std::string& category, const std::string& event_id,
            LatLng at, Done<bool> done) override;
-  void Remove(const std::string& district, const std::string& category,
-              const std::string& event_id, Done<bool> done) override;
-  void Near(const std::string& district, const std::string& category, LatLng at,
-            double radius_m, int limit, Done<std::vector<std::string>> done) override;
+  void Remove(const std::string& district, const std::string& category, const std::string& event_id,
+              Done<bool> done) override;
+  void Near(const std::string& district, const std::string& category, LatLng at, double radius_m,
+            int limit, Done<std::vector<std::string>> done) override;
 
  private:
   RedisClient* client_;

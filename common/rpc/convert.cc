@@ -88,8 +88,8 @@ void ToProto(const Event& e, v1::Event* out) {
   out->set_located_grid_id(e.located_grid_id);
   out->set_grid_mismatch(e.grid_mismatch);
   out->set_cross_street(e.cross_street);
-  if (!e.routing.rule_id.empty() || !e.routing.reason.empty() ||
-      !e.routing.department_id.empty() || !e.routing.triage_centre_id.empty()) {
+  if (!e.routing.rule_id.empty() || !e.routing.reason.empty() || !e.routing.department_id.empty() ||
+      !e.routing.triage_centre_id.empty()) {
     ToProto(e.routing, out->mutable_routing());
   }
   for (const std::string& d : e.assisting_department_ids) out->add_assisting_department_ids(d);

@@ -897,8 +897,8 @@ TEST_P(EventStoreContractTest, IdempotencyKeysArePerSubject) {
 TEST_P(EventStoreContractTest, TriageQueueHoldsEventsWaitingForADispatchCentreOldestFirst) {
   const Identity router{"router", Role::kSystem, "", ""};
   auto triage = [&](const std::string& centre) {
-    return s().AllPages(
-        [&](const PageRequest& p) { return s().ByTriage(W::kDistrict, centre, p); }, 1);
+    return s().AllPages([&](const PageRequest& p) { return s().ByTriage(W::kDistrict, centre, p); },
+                        1);
   };
   Event a = Created(1, 0);
   Event b = Created(2, 1);
@@ -932,8 +932,8 @@ TEST_P(EventStoreContractTest, TriageQueueHoldsEventsWaitingForADispatchCentreOl
 
 TEST_P(EventStoreContractTest, FollowersOfAMasterAreListedUntilUnmerged) {
   auto followers = [&](const std::string& master) {
-    return s().AllPages(
-        [&](const PageRequest& p) { return s().ByMaster(W::kDistrict, master, p); }, 10);
+    return s().AllPages([&](const PageRequest& p) { return s().ByMaster(W::kDistrict, master, p); },
+                        10);
   };
   Event m = Created(1, 0);
   Event f1 = Created(2, 1);

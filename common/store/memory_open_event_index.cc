@@ -23,9 +23,8 @@ void MemoryOpenEventIndex::Remove(const std::string& district, const std::string
   done(removed);
 }
 
-void MemoryOpenEventIndex::Near(const std::string& district, const std::string& category,
-                                LatLng at, double radius_m, int limit,
-                                Done<std::vector<std::string>> done) {
+void MemoryOpenEventIndex::Near(const std::string& district, const std::string& category, LatLng at,
+                                double radius_m, int limit, Done<std::vector<std::string>> done) {
   std::vector<std::pair<double, std::string>> hits;
   {
     absl::MutexLock lock(&mu_);

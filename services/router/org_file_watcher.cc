@@ -54,12 +54,13 @@ void OrgFileWatcher::CheckOnce() {
     const absl::Time now = clock_->Now();
     struct stat st;
     Seen seen;
+    seen.checked = true;
     if (stat(path.c_str(), &st) == 0) {
       seen.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
       seen.size = st.st_size;
     }
     Seen& before = seen_[path];
-    bool changed = seen.mtime_ns != before.mtime_ns || seen.size != before.size;
+    bool changed = !before.checked || seen.mtime_ns != before.mtime_ns || seen.size != before.size;
     before = seen;
     FileStatus result;
     {

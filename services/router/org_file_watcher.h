@@ -56,7 +56,8 @@ class OrgFileWatcher {
 
  private:
   struct Seen {
-    int64_t mtime_ns = -1;
+    bool checked = false;   // false until the first pass: then even a missing file is news
+    int64_t mtime_ns = -1;  // -1: the file does not exist
     int64_t size = -1;
   };
   std::vector<std::string> Paths() const;

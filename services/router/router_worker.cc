@@ -156,10 +156,9 @@ class RouterWorker::RouteOperation : public std::enable_shared_from_this<RouteOp
           // An open event routed from a fresh report becomes a possible master.
           if (self->w_->open_ != nullptr && self->event_.state == EventState::kReported &&
               IsOpen(after)) {
-            return self->w_->open_->Add(
-                after.district_id, after.category_code, after.id,
-                LatLng{after.location.latitude, after.location.longitude},
-                [self](absl::StatusOr<bool>) { self->Finish(true, ""); });
+            return self->w_->open_->Add(after.district_id, after.category_code, after.id,
+                                        LatLng{after.location.latitude, after.location.longitude},
+                                        [self](absl::StatusOr<bool>) { self->Finish(true, ""); });
           }
           self->Finish(true, "");
         });

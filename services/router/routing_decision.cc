@@ -57,9 +57,9 @@ RouteResult RouteByRules(const District& district, const RouteQuery& q) {
                       ? district.id()
                       : rule->area_id;
       x.department_id = dep_id;
-      x.reason = absl::StrCat("rule ", x.rule_id, " (", x.scope, " ", x.area_id, ", priority ",
-                              rule->priority, ") routes category ", q.category_code, " to ",
-                              dep_id);
+      x.reason =
+          absl::StrCat("rule ", x.rule_id, " (", x.scope, " ", x.area_id, ", priority ",
+                       rule->priority, ") routes category ", q.category_code, " to ", dep_id);
       if (district_level) absl::StrAppend(&x.reason, "; category is district-level");
       if (q.cross_street) absl::StrAppend(&x.reason, "; event spans streets");
       if (!skipped.empty()) {
@@ -72,10 +72,11 @@ RouteResult RouteByRules(const District& district, const RouteQuery& q) {
   out.triage_centre_id = district.TriageCentreFor(q.street_id, district_only);
   RoutingExplanation& x = out.explanation;
   x.triage_centre_id = out.triage_centre_id;
-  x.reason = absl::StrCat("no rule routes category ", q.category_code,
-                          district_only ? " at district level" : "", " to a department",
-                          skipped.empty() ? "" : absl::StrCat(" (skipped ", absl::StrJoin(skipped, ", "), ")"),
-                          "; triage at ", out.triage_centre_id);
+  x.reason = absl::StrCat(
+      "no rule routes category ", q.category_code, district_only ? " at district level" : "",
+      " to a department",
+      skipped.empty() ? "" : absl::StrCat(" (skipped ", absl::StrJoin(skipped, ", "), ")"),
+      "; triage at ", out.triage_centre_id);
   return out;
 }
 
@@ -110,10 +111,9 @@ std::optional<Command> DecideRouting(const Event& event, const District* distric
         c.reason_code = kTriageAdjudication;
         c.triage_centre_id = district->TriageCentreFor(event.street_id, district_only);
         c.routing.triage_centre_id = c.triage_centre_id;
-        c.routing.reason =
-            absl::StrCat("rejected ", event.rejected_by.size(), " time(s) (by ",
-                         absl::StrJoin(event.rejected_by, ", "), "); limit ", max_rejections,
-                         ": adjudication at ", c.triage_centre_id);
+        c.routing.reason = absl::StrCat("rejected ", event.rejected_by.size(), " time(s) (by ",
+                                        absl::StrJoin(event.rejected_by, ", "), "); limit ",
+                                        max_rejections, ": adjudication at ", c.triage_centre_id);
         c.note = c.routing.reason;
         return c;
       }

@@ -30,8 +30,8 @@ Identity RouterIdentity();
 struct RouteQuery {
   std::string category_code;
   std::string grid_id, community_id, street_id;
-  bool cross_street = false;              // forces district scope
-  std::vector<std::string> excluded;      // departments that rejected it
+  bool cross_street = false;          // forces district scope
+  std::vector<std::string> excluded;  // departments that rejected it
 };
 
 // The decision of the rules. department_id "" means triage at triage_centre_id.

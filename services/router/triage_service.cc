@@ -27,10 +27,10 @@ grpc::ServerUnaryReactor* TriageService::ListTriage(grpc::CallbackServerContext*
     if (absl::Status s = RequireDispatcher(who); !s.ok()) return finish(s);
     absl::StatusOr<PageRequest> page = PageFromRequest(req->page_size(), req->page_token());
     if (!page.ok()) return finish(page.status());
-    if (req->centre_id().empty()) return finish(absl::InvalidArgumentError("centre_id: is required"));
-    std::shared_ptr<const District> d = req->district_id().empty()
-                                            ? orgs_->FindByArea(who.area)
-                                            : orgs_->Find(req->district_id());
+    if (req->centre_id().empty())
+      return finish(absl::InvalidArgumentError("centre_id: is required"));
+    std::shared_ptr<const District> d =
+        req->district_id().empty() ? orgs_->FindByArea(who.area) : orgs_->Find(req->district_id());
     if (d == nullptr) {
       return finish(absl::NotFoundError(
           absl::StrCat("district_id: no district '", req->district_id(), "' for the caller")));
@@ -90,8 +90,8 @@ grpc::ServerUnaryReactor* TriageService::MergeEvent(grpc::CallbackServerContext*
     return RejectUnary(ctx, absl::InvalidArgumentError(absl::StrCat("master_id: ", s.message())));
   }
   if (DistrictOfEventId(req->master_id()) != DistrictOfEventId(req->event_id())) {
-    return RejectUnary(ctx, absl::InvalidArgumentError(
-                                "master_id: must be an event of the same district"));
+    return RejectUnary(
+        ctx, absl::InvalidArgumentError("master_id: must be an event of the same district"));
   }
   // The master must be open: a merge into a finished or merged event would hide the
   // report. Checked on a read; the merge itself is one atomic write of the follower.
@@ -99,15 +99,15 @@ grpc::ServerUnaryReactor* TriageService::MergeEvent(grpc::CallbackServerContext*
     if (absl::Status s = ValidateEventId(req->event_id()); !s.ok()) return finish(s);
     store_->Get(req->master_id(), [=, this](absl::StatusOr<Event> master) {
       if (absl::IsNotFound(master.status())) {
-        return finish(absl::NotFoundError(
-            absl::StrCat("master_id: event ", req->master_id(), " not found")));
+        return finish(
+            absl::NotFoundError(absl::StrCat("master_id: event ", req->master_id(), " not found")));
       }
       if (!master.ok()) return finish(master.status());
       if (IsTerminal(master->state) || master->state == EventState::kClosed ||
           master->state == EventState::kSelfResolved) {
-        return finish(absl::FailedPreconditionError(
-            absl::StrCat("cannot merge into ", master->id, ": it is in state '",
-                         StateName(master->state), "'")));
+        return finish(absl::FailedPreconditionError(absl::StrCat("cannot merge into ", master->id,
+                                                                 ": it is in state '",
+                                                                 StateName(master->state), "'")));
       }
       Command c;
       c.action = EventAction::kMerge;
@@ -162,8 +162,8 @@ grpc::ServerUnaryReactor* TriageService::ExplainRouting(grpc::CallbackServerCont
       ToProto(e->routing, resp->mutable_recorded());
       std::shared_ptr<const District> d = orgs_->Find(e->district_id);
       if (d == nullptr) {
-        return finish(absl::UnavailableError(absl::StrCat("district ", e->district_id,
-                                                          " is not loaded")));
+        return finish(
+            absl::UnavailableError(absl::StrCat("district ", e->district_id, " is not loaded")));
       }
       RouteResult now = RouteByRules(*d, QueryOf(*e));
       ToProto(now.explanation, resp->mutable_now());

@@ -73,8 +73,8 @@ class RoutingE2E : public ::testing::Test {
   void SetUp() override {
     ASSERT_NE(stack_, nullptr) << "the e2e stack did not start: " << *error_;
     ASSERT_TRUE(stack_->EnsureRunning().ok());
-    triage_ = v1::TriageService::NewStub(grpc::CreateChannel(
-        stack_->address(Service::kRouter), grpc::InsecureChannelCredentials()));
+    triage_ = v1::TriageService::NewStub(
+        grpc::CreateChannel(stack_->address(Service::kRouter), grpc::InsecureChannelCredentials()));
   }
   Stack& stack() { return *stack_; }
 
@@ -127,9 +127,9 @@ TEST_F(RoutingE2E, RejectedTwiceGoesToAdjudicationAndTheAdjudicatedAssignmentIsB
   // Second rejection: the limit (2) is reached → the street centre adjudicates.
   ASSERT_TRUE(
       Reject(stack(), Operator(kCityDept), "adj-r2", id, "wrong_department", "street work").ok());
-  absl::StatusOr<v1::Event> waiting = WaitForEvent(
-      stack(), GridWorker("gw-adj"), id,
-      [](const v1::Event& e) { return e.awaiting_adjudication(); });
+  absl::StatusOr<v1::Event> waiting =
+      WaitForEvent(stack(), GridWorker("gw-adj"), id,
+                   [](const v1::Event& e) { return e.awaiting_adjudication(); });
   ASSERT_TRUE(waiting.ok()) << waiting.status();
   EXPECT_EQ(waiting->state(), v1::EVENT_STATE_REJECTED);
   EXPECT_EQ(waiting->triage_centre_id(), kStreetCentre);
@@ -264,9 +264,9 @@ TEST_F(RoutingE2E, ReportOfTheSameCategoryNearAnOpenEventIsFoldedIntoIt) {
   absl::StatusOr<v1::Event> copy = Report(stack(), GridWorker("gw-fold2"), again);
   ASSERT_TRUE(copy.ok()) << copy.status();
   absl::StatusOr<v1::Event> folded =
-      WaitForEvent(stack(), GridWorker("gw-fold2"), copy->id(),
-                   [](const v1::Event& e) { return e.state() != v1::EVENT_STATE_REPORTED &&
-                                                   e.state() != v1::EVENT_STATE_ACCEPTED; });
+      WaitForEvent(stack(), GridWorker("gw-fold2"), copy->id(), [](const v1::Event& e) {
+        return e.state() != v1::EVENT_STATE_REPORTED && e.state() != v1::EVENT_STATE_ACCEPTED;
+      });
   ASSERT_TRUE(folded.ok()) << folded.status();
   EXPECT_EQ(folded->state(), v1::EVENT_STATE_MERGED);
   EXPECT_EQ(folded->merged_into(), master->id());
@@ -285,7 +285,8 @@ TEST_F(RoutingE2E, ReportOfTheSameCategoryNearAnOpenEventIsFoldedIntoIt) {
   *other.mutable_location() = again.location();
   absl::StatusOr<v1::Event> distinct = Report(stack(), GridWorker("gw-fold3"), other);
   ASSERT_TRUE(distinct.ok()) << distinct.status();
-  absl::StatusOr<v1::Event> routed = WaitDispatched(stack(), GridWorker("gw-fold3"), distinct->id());
+  absl::StatusOr<v1::Event> routed =
+      WaitDispatched(stack(), GridWorker("gw-fold3"), distinct->id());
   ASSERT_TRUE(routed.ok()) << routed.status();
   EXPECT_EQ(routed->merged_into(), "");
 }
@@ -349,12 +350,12 @@ TEST_F(RoutingE2E, HotReloadAppliesAGoodFileAndRefusesABadOneWhileTheServiceCont
 
   v1::District d = RoutingDistrict();
   write(d, "");
-  ASSERT_TRUE(stack()
-                  .Restart(Service::kRouter, {absl::StrCat("--org_file=", path), "--org_poll_ms=100"})
-                  .ok());
-  v1::OrgFileStatus loaded = wait_for([](const v1::OrgFileStatus& f) {
-    return f.loaded_version() > 0 && f.last_error().empty();
-  });
+  ASSERT_TRUE(
+      stack()
+          .Restart(Service::kRouter, {absl::StrCat("--org_file=", path), "--org_poll_ms=100"})
+          .ok());
+  v1::OrgFileStatus loaded = wait_for(
+      [](const v1::OrgFileStatus& f) { return f.loaded_version() > 0 && f.last_error().empty(); });
   const int64_t good_version = loaded.loaded_version();
 
   // A bad file: refused with file, line and id; the previous version keeps serving.

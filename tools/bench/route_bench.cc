@@ -122,7 +122,8 @@ void PipFigures(const char* label, const GeoIndex& idx, std::mt19937_64& rng) {
   for (const LatLng& p : pts) found += idx.Locate(p) == idx.LocateByScan(p) ? 1 : 0;
   if (found != pts.size()) std::printf("  WARNING: index and scan disagree on some points\n");
   volatile int64_t sink = 0;
-  double indexed = Median([&](size_t i) { sink = sink + idx.Locate(pts[i & 0xffff]).value_or(-1); });
+  double indexed =
+      Median([&](size_t i) { sink = sink + idx.Locate(pts[i & 0xffff]).value_or(-1); });
   double scanned =
       Median([&](size_t i) { sink = sink + idx.LocateByScan(pts[i & 0xffff]).value_or(-1); });
   std::printf("pip %-22s grids=%-7zu indexed=%12.0f/s  scan=%10.0f/s  ratio=%.0fx\n", label,
@@ -171,8 +172,9 @@ int Main() {
     sink = sink + router::RouteByRules(d, queries[i & mask]).department_id.size();
   });
   double naive = Median([&](size_t i) { sink = sink + NaiveRoute(d, queries[i & mask]).size(); });
-  std::printf("routing decisions (RouteByRules)   %12.0f/s  naive rule scan=%10.0f/s  ratio=%.1fx\n",
-              routed, naive, routed / naive);
+  std::printf(
+      "routing decisions (RouteByRules)   %12.0f/s  naive rule scan=%10.0f/s  ratio=%.1fx\n",
+      routed, naive, routed / naive);
 
   // 2. Point-in-polygon.
   PipFigures("sample (1,000)", d.geo_index(), rng);

@@ -24,27 +24,6 @@ std::string EnumWord(const std::string& name, absl::string_view prefix) {
   return absl::AsciiStrToLower(absl::StripPrefix(name, prefix));
 }
 
-// Collects TextFormat errors with 1-based positions.
-class Collector : public google::protobuf::io::ErrorCollector {
- public:
-  void AddError(int line, google::protobuf::io::ColumnNumber column,
-                const std::string& message) override {
-    errors_.push_back(absl::StrCat(line + 1, ":", column + 1, ": ", message));
-  }
-  void AddWarning(int line, google::protobuf::io::ColumnNumber column,
-                  const std::string& message) override {
-    errors_.push_back(absl::StrCat(line + 1, ":", column + 1, ": warning: ", message));
-  }
-  std::string Joined(const std::string& path) const {
-    std::vector<std::string> lines;
-    for (const std::string& e : errors_) lines.push_back(absl::StrCat(path, ":", e));
-    return absl::StrJoin(lines, "\n");
-  }
-
- private:
-  std::vector<std::string> errors_;
-};
-
 // Printed width of a UTF-8 string, counting every code point as one column (good enough
 // for the arrows; Chinese text only appears at the end of a line).
 size_t Columns(absl::string_view s) {

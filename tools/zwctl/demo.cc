@@ -72,8 +72,8 @@ class Demo {
     }
     // org (issue 3): a random grid each run, so that a run's events are never folded into
     // open events of an earlier run as duplicates (same category within 250 m).
-    const v1::Grid& grid = district_.grids(
-        std::min<int>(district_.grids_size() - 1, static_cast<int>(Uniform() * district_.grids_size())));
+    const v1::Grid& grid = district_.grids(std::min<int>(
+        district_.grids_size() - 1, static_cast<int>(Uniform() * district_.grids_size())));
     polygon_.clear();
     for (const v1::LatLng& v : grid.polygon()) polygon_.push_back({v.lat(), v.lng()});
     std::string street;

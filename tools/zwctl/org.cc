@@ -23,9 +23,9 @@ int RunOrg(const std::string& sub) {
     std::printf(
         "%s: valid: district %s %s: %d streets, %d communities, %d grids, %d departments, "
         "%d dispatch centres, %d categories, %d routing rules\n",
-        path.c_str(), d->id().c_str(), d->name().c_str(), d->streets_size(),
-        d->communities_size(), d->grids_size(), d->departments_size(),
-        d->dispatch_centres_size(), d->categories_size(), d->routing_rules_size());
+        path.c_str(), d->id().c_str(), d->name().c_str(), d->streets_size(), d->communities_size(),
+        d->grids_size(), d->departments_size(), d->dispatch_centres_size(), d->categories_size(),
+        d->routing_rules_size());
     if (sub == "validate") return 0;
     return RunLoadDistrict();
   }
