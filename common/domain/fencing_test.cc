@@ -103,7 +103,7 @@ TEST(FencingTest, ReassignNeedsAnotherDepartmentAndANote) {
 TEST(FencingTest, RejectDropsTheOwner) {
   Event e = Step(Accepted(), kDispatcher, Dispatch("dep_a"));
   e = Step(e, kOp1, Command{.action = EventAction::kClaim});
-  e = Step(e, kOp1, Command{.action = EventAction::kReject, .reason_code = "NOT_OURS"});
+  e = Step(e, kOp1, Command{.action = EventAction::kReject, .reason_code = "NOT_OUR_JURISDICTION"});
   EXPECT_EQ(e.claimed_by, "");
 }
 

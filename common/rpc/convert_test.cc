@@ -221,16 +221,19 @@ TEST(ConvertTimelineTest, RoundTripsEveryField) {
 }
 
 TEST(ConvertTimelineTest, RoundTripsEveryAction) {
-  for (int a = 0; a <= kMaxEventAction; ++a) {
+  for (int a = 0; a <= kDqLastAction; ++a) {
+    if (!IsKnownAction(a)) continue;
     TimelineEntry t;
     t.action = static_cast<EventAction>(a);
     v1::TimelineEntry p;
     ToProto(t, &p);
     EXPECT_EQ(FromProto(p).action, t.action) << a;
   }
-  v1::TimelineEntry p;
-  p.set_action(static_cast<v1::EventAction>(kMaxEventAction + 1));
-  EXPECT_EQ(FromProto(p).action, EventAction::kUnspecified);
+  for (int unknown : {kMaxEventAction + 1, kDqLastAction + 1}) {
+    v1::TimelineEntry p;
+    p.set_action(static_cast<v1::EventAction>(unknown));
+    EXPECT_EQ(FromProto(p).action, EventAction::kUnspecified) << unknown;
+  }
 }
 
 DistrictOrg FullDistrict() {
