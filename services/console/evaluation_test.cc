@@ -8,6 +8,7 @@
 #include <random>
 #include <vector>
 
+#include "common/domain/lifecycle.h"
 #include "gtest/gtest.h"
 #include "services/console/evaluation_test_util.h"
 #include "services/sla/sla_test_util.h"
@@ -363,6 +364,30 @@ TEST_F(EvaluationTest, ReassignedWorkIsNotDueForTheFormerDepartment) {
   EXPECT_EQ(g["urban"].OnTimeRate(), (Ratio{1, 1}));
   EXPECT_EQ(g["urban"].assignments, 1);
   EXPECT_EQ(g["urban"].handling_total, HM(3, 30));  // 10:30–12:00 + 14:00–16:00
+}
+
+TEST_F(EvaluationTest, DeadlineUsesTheCategoryTheClockStartedWith) {
+  // 0202 has a 1-working-hour resolve limit, 0101 four hours. Claimed as 0202 at 09:00
+  // (deadline 10:00), recategorised to 0101 at 09:30 keeping the clock (the SLA service
+  // restarts only on a new stage or a dispatch), resolved 11:00: overdue.
+  std::vector<sla::PolicyEntry> entries(2);
+  entries[0].category = "0101";
+  entries[0].stage = sla::Stage::kResolve;
+  entries[0].limit = {sla::TimeUnit::kWorkingHours, 4};
+  entries[1] = entries[0];
+  entries[1].category = "0202";
+  entries[1].limit = {sla::TimeUnit::kWorkingHours, 1};
+  sla::PolicySet policies = *sla::PolicySet::Create(entries, {});
+  EventRecord e = EventBuilder("e", "st1", "c1", "gw1")
+                      .UpToClaim(At(10, 8, 0), At(10, 8, 5), At(10, 8, 10), At(10, 9, 0), "water")
+                      .Step(At(10, 9, 30), A::kRecategorise, S::kClaimed, "", "", kClockKeep)
+                      .Step(At(10, 11, 0), A::kResolve, S::kResolved, "", "water")
+                      .Build();
+  e.event.category_code = "0101";
+  e.event.previous_category_codes = {"0202"};
+  absl::StatusOr<GroupFigures> g = Evaluate({e}, policies, cal_, Day(10), Grouping::kDepartment);
+  ASSERT_TRUE(g.ok()) << g.status();
+  EXPECT_EQ((*g)["water"].OnTimeRate(), (Ratio{0, 1}));
 }
 
 TEST_F(EvaluationTest, NoEventsGiveNoGroupsAndUndefinedRates) {
