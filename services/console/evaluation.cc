@@ -224,6 +224,65 @@ void CountAssignments(const std::vector<const TimelineEntry*>& entries, const Pe
   }
 }
 
+void CountVerifications(const std::vector<const TimelineEntry*>& entries, const Period& p,
+                        std::vector<Contribution>* out) {
+  for (const TimelineEntry* t : entries) {
+    if (!p.Contains(t->at)) continue;
+    if (t->action == EventAction::kVerifyPass || t->action == EventAction::kVerifyFail) {
+      Figures& f = For(out, t->department_id).figures;
+      ++f.verifications;
+      if (t->action == EventAction::kVerifyFail) ++f.reworks;
+    }
+  }
+}
+
+// The closure cohort: the event counts when its (only) accept entry is in the period, for
+// the department holding it at the period's end.
+void CountClosure(const std::vector<const TimelineEntry*>& entries, const Period& p,
+                  std::vector<Contribution>* out) {
+  auto accept = std::find_if(entries.begin(), entries.end(), [](const TimelineEntry* t) {
+    return t->action == EventAction::kAccept;
+  });
+  if (accept == entries.end() || !p.Contains((*accept)->at)) return;
+  Figures& f = For(out, entries.back()->department_id).figures;
+  ++f.accepted;
+  const TimelineEntry* resolution = nullptr;
+  for (auto it = accept + 1; it != entries.end(); ++it) {
+    if ((*it)->action == EventAction::kResolve) resolution = *it;
+    if ((*it)->action != EventAction::kClose) continue;
+    if (resolution != nullptr && absl::EqualsIgnoreCase(resolution->reason_code, kNotFixedReason)) {
+      ++f.closed_not_fixed;
+    } else {
+      ++f.closed_fixed;
+    }
+    return;
+  }
+}
+
+// The report cohort: a grid worker's report in the period, judged by the state at its end.
+void CountReport(const Event& ev, const std::vector<const TimelineEntry*>& entries, const Period& p,
+                 std::vector<Contribution>* out) {
+  const TimelineEntry& first = *entries.front();
+  if (ev.reporter.role != Role::kGridWorker || first.action != EventAction::kReport ||
+      !p.Contains(first.at)) {
+    return;
+  }
+  Figures& f = For(out, "").figures;
+  ++f.reports;
+  switch (entries.back()->to_state) {
+    case EventState::kReported:
+      ++f.pending_reports;
+      break;
+    case EventState::kNotAccepted:
+    case EventState::kCancelled:
+    case EventState::kMerged:
+      ++f.invalid_reports;
+      break;
+    default:
+      ++f.valid_reports;
+  }
+}
+
 absl::StatusOr<std::vector<Contribution>> Contributions(const EventRecord& r,
                                                         const sla::PolicySet& policies,
                                                         const sla::BusinessCalendar& cal,
@@ -241,60 +300,10 @@ absl::StatusOr<std::vector<Contribution>> Contributions(const EventRecord& r,
       ResolveTasks(ev, *entries, CategoriesAt(ev, *entries, recategorisations), policies, cal);
   if (!tasks.ok()) return tasks.status();
   for (const Task& task : *tasks) CountTask(task, p, &For(&out, task.department));
-
-  for (const TimelineEntry* t : *entries) {
-    if (!p.Contains(t->at)) continue;
-    if (t->action == EventAction::kVerifyPass || t->action == EventAction::kVerifyFail) {
-      Figures& f = For(&out, t->department_id).figures;
-      ++f.verifications;
-      if (t->action == EventAction::kVerifyFail) ++f.reworks;
-    }
-  }
+  CountVerifications(*entries, p, &out);
   CountAssignments(*entries, p, &out);
-
-  const TimelineEntry& last = *entries->back();
-  for (size_t i = 0; i < entries->size(); ++i) {
-    const TimelineEntry& t = *(*entries)[i];
-    if (t.action != EventAction::kAccept) continue;
-    if (p.Contains(t.at)) {
-      Figures& f = For(&out, last.department_id).figures;
-      ++f.accepted;
-      const TimelineEntry* resolution = nullptr;
-      for (size_t j = i + 1; j < entries->size(); ++j) {
-        const TimelineEntry& u = *(*entries)[j];
-        if (u.action == EventAction::kResolve) resolution = &u;
-        if (u.action == EventAction::kClose) {
-          if (resolution != nullptr &&
-              absl::EqualsIgnoreCase(resolution->reason_code, kNotFixedReason)) {
-            ++f.closed_not_fixed;
-          } else {
-            ++f.closed_fixed;
-          }
-          break;
-        }
-      }
-    }
-    break;
-  }
-
-  const TimelineEntry& first = *entries->front();
-  if (ev.reporter.role == Role::kGridWorker && first.action == EventAction::kReport &&
-      p.Contains(first.at)) {
-    Figures& f = For(&out, "").figures;
-    ++f.reports;
-    switch (last.to_state) {
-      case EventState::kReported:
-        ++f.pending_reports;
-        break;
-      case EventState::kNotAccepted:
-      case EventState::kCancelled:
-      case EventState::kMerged:
-        ++f.invalid_reports;
-        break;
-      default:
-        ++f.valid_reports;
-    }
-  }
+  CountClosure(*entries, p, &out);
+  CountReport(ev, *entries, p, &out);
   return out;
 }
 

@@ -405,10 +405,10 @@ TEST_F(EvaluationTest, NoEventsGiveNoGroupsAndUndefinedRates) {
 
 TEST_F(EvaluationTest, AllSuspendedLeavesOnTimeRateUndefined) {
   std::vector<EventRecord> ev = HandCase();
-  Figures st2_c3 = Eval({ev[2]}, Day(10), Grouping::kDepartment)["water"];  // E3 only
-  EXPECT_EQ(st2_c3.due, 1);
-  EXPECT_EQ(st2_c3.suspended, 1);
-  EXPECT_FALSE(st2_c3.OnTimeRate().defined());
+  Figures e3 = Eval({ev[2]}, Day(10), Grouping::kDepartment)["water"];  // E3 only
+  EXPECT_EQ(e3.due, 1);
+  EXPECT_EQ(e3.suspended, 1);
+  EXPECT_FALSE(e3.OnTimeRate().defined());
 }
 
 TEST_F(EvaluationTest, RejectsBadTimelines) {
