@@ -96,9 +96,11 @@ std::vector<std::string> CategoriesAt(const Event& e, const std::vector<const Ti
   return out;
 }
 
-// Replays the timeline through the SLA service's own clock (sla::ApplyChange) and returns
-// the resolve tasks. A stage other than resolve without a policy stops the clock, as if
-// the stage had no limit; resolve without one is an error.
+// Replays the resolve stage of the timeline through the SLA service's own clock
+// (sla::ApplyChange) and returns the resolve tasks. Only that stage's clock is needed:
+// the record is dropped whenever the event leaves it, which restarts the clock on
+// re-entry exactly as a change of stage does in the SLA service, and spares the other
+// stages' arithmetic (and their policies). No resolve policy is NOT_FOUND.
 absl::StatusOr<std::vector<Task>> ResolveTasks(const Event& ev,
                                                const std::vector<const TimelineEntry*>& entries,
                                                const std::vector<std::string>& categories,
@@ -107,49 +109,50 @@ absl::StatusOr<std::vector<Task>> ResolveTasks(const Event& ev,
   std::vector<Task> tasks;
   std::optional<sla::SlaRecord> rec;
   bool open = false;
+  auto end_open_task = [&](const TimelineEntry& t) {
+    if (!open) return;
+    Task& task = tasks.back();
+    if (!task.suspended) task.handling += cal.WorkingBetween(task.run_start, t.at);
+    task.ended = true;
+    task.end_at = t.at;
+    task.resolved = t.action == EventAction::kResolve;
+    open = false;
+  };
   for (size_t i = 0; i < entries.size(); ++i) {
     const TimelineEntry& t = *entries[i];
+    if (sla::StageOfState(t.to_state) != sla::Stage::kResolve) {
+      end_open_task(t);
+      rec.reset();
+      continue;
+    }
     sla::Change change{ev.id, t.seq, t.to_state, t.action, t.at};
     sla::EventFacts facts{ev.district_id, categories[i], ev.urgency, t.department_id, ev.street_id};
     absl::StatusOr<std::optional<sla::ArmPlan>> plan =
         sla::ApplyChange(rec, change, facts, policies, cal);
-    if (!plan.ok() && plan.status().code() == absl::StatusCode::kNotFound &&
-        sla::StageOfState(t.to_state) != sla::Stage::kResolve) {
-      change.state = EventState::kUnspecified;
-      plan = sla::ApplyChange(rec, change, facts, policies, cal);
-    }
     if (!plan.ok()) return ForEvent(ev, plan.status());
     if (!plan->has_value()) continue;
     const sla::SlaRecord& r = (*plan)->record;
-    bool in_resolve = r.stage == sla::Stage::kResolve;
-    if (open && (!in_resolve || r.stage_seq != tasks.back().stage_seq)) {
-      Task& task = tasks.back();
-      if (!task.suspended) task.handling += cal.WorkingBetween(task.run_start, t.at);
-      task.ended = true;
-      task.end_at = t.at;
-      task.resolved = t.action == EventAction::kResolve;
-      open = false;
+    // A restart within the stage (a dispatch, which the lifecycle does not allow from a
+    // resolve state today) would be a new task too.
+    if (open && r.stage_seq != tasks.back().stage_seq) end_open_task(t);
+    if (!open) {
+      Task task;
+      task.stage_seq = r.stage_seq;
+      task.department = t.department_id;
+      task.run_start = t.at;
+      tasks.push_back(std::move(task));
+      open = true;
     }
-    if (in_resolve) {
-      if (!open) {
-        Task task;
-        task.stage_seq = r.stage_seq;
-        task.department = t.department_id;
-        task.run_start = t.at;
-        tasks.push_back(std::move(task));
-        open = true;
-      }
-      Task& task = tasks.back();
-      if (r.suspended && !task.suspended) {
-        task.handling += cal.WorkingBetween(task.run_start, t.at);
-        task.suspended = true;
-        task.suspended_since = t.at;
-      } else if (!r.suspended && task.suspended) {
-        task.suspended = false;
-        task.run_start = t.at;
-      }
-      task.deadline = r.deadline;
+    Task& task = tasks.back();
+    if (r.suspended && !task.suspended) {
+      task.handling += cal.WorkingBetween(task.run_start, t.at);
+      task.suspended = true;
+      task.suspended_since = t.at;
+    } else if (!r.suspended && task.suspended) {
+      task.suspended = false;
+      task.run_start = t.at;
     }
+    task.deadline = r.deadline;
     rec = r;
   }
   return tasks;
