@@ -28,21 +28,6 @@ struct Contribution {
   std::vector<absl::Duration> handling;
 };
 
-// One run of the SLA resolve-stage clock (one stage_seq): the work of one department
-// from claim (or rework) until the event leaves the stage.
-struct Task {
-  int64_t stage_seq = 0;
-  std::string department;
-  absl::Time deadline;  // as last armed; while suspended, the one armed before
-  bool suspended = false;
-  absl::Time suspended_since;
-  absl::Time run_start;
-  absl::Duration handling;  // working time of the finished unsuspended runs
-  bool ended = false;
-  bool resolved = false;
-  absl::Time end_at;
-};
-
 absl::Status ForEvent(const Event& e, const absl::Status& s) {
   return absl::Status(s.code(), absl::StrCat("event ", e.id, ": ", s.message()));
 }
@@ -74,6 +59,14 @@ absl::StatusOr<std::vector<const TimelineEntry*>> Entries(const EventRecord& r, 
   return cut;
 }
 
+int Recategorisations(const EventRecord& r) {
+  int n = 0;
+  for (const TimelineEntry& t : r.timeline) {
+    if (t.action == EventAction::kRecategorise) ++n;
+  }
+  return n;
+}
+
 // The category the SLA service saw at each entry: a recategorise entry already carries
 // the new category (the worker reads the event after the commit). The old codes are in
 // previous_category_codes, oldest first; when their number does not match the timeline's
@@ -101,17 +94,16 @@ std::vector<std::string> CategoriesAt(const Event& e, const std::vector<const Ti
 // the record is dropped whenever the event leaves it, which restarts the clock on
 // re-entry exactly as a change of stage does in the SLA service, and spares the other
 // stages' arithmetic (and their policies). No resolve policy is NOT_FOUND.
-absl::StatusOr<std::vector<Task>> ResolveTasks(const Event& ev,
-                                               const std::vector<const TimelineEntry*>& entries,
-                                               const std::vector<std::string>& categories,
-                                               const sla::PolicySet& policies,
-                                               const sla::BusinessCalendar& cal) {
-  std::vector<Task> tasks;
+absl::StatusOr<std::vector<ResolveTask>> ResolveTasks(
+    const Event& ev, const std::vector<const TimelineEntry*>& entries,
+    const std::vector<std::string>& categories, const sla::PolicySet& policies,
+    const sla::BusinessCalendar& cal) {
+  std::vector<ResolveTask> tasks;
   std::optional<sla::SlaRecord> rec;
   bool open = false;
   auto end_open_task = [&](const TimelineEntry& t) {
     if (!open) return;
-    Task& task = tasks.back();
+    ResolveTask& task = tasks.back();
     if (!task.suspended) task.handling += cal.WorkingBetween(task.run_start, t.at);
     task.ended = true;
     task.end_at = t.at;
@@ -136,14 +128,15 @@ absl::StatusOr<std::vector<Task>> ResolveTasks(const Event& ev,
     // resolve state today) would be a new task too.
     if (open && r.stage_seq != tasks.back().stage_seq) end_open_task(t);
     if (!open) {
-      Task task;
+      ResolveTask task;
       task.stage_seq = r.stage_seq;
       task.department = t.department_id;
+      task.start = t.at;
       task.run_start = t.at;
       tasks.push_back(std::move(task));
       open = true;
     }
-    Task& task = tasks.back();
+    ResolveTask& task = tasks.back();
     if (r.suspended && !task.suspended) {
       task.handling += cal.WorkingBetween(task.run_start, t.at);
       task.suspended = true;
@@ -159,7 +152,7 @@ absl::StatusOr<std::vector<Task>> ResolveTasks(const Event& ev,
 }
 
 // Adds a task's figures to `c` (see docs/evaluation.md, "On-time resolution").
-void CountTask(const Task& task, const Period& p, Contribution* c) {
+void CountTask(const ResolveTask& task, const Period& p, Contribution* c) {
   Figures& f = c->figures;
   if (task.resolved && p.Contains(task.end_at)) {
     ++f.handled;
@@ -295,14 +288,10 @@ absl::StatusOr<std::vector<Contribution>> Contributions(const EventRecord& r,
   if (!entries.ok()) return entries.status();
   std::vector<Contribution> out;
   if (entries->empty()) return out;
-  int recategorisations = 0;
-  for (const TimelineEntry& t : r.timeline) {
-    if (t.action == EventAction::kRecategorise) ++recategorisations;
-  }
-  absl::StatusOr<std::vector<Task>> tasks =
-      ResolveTasks(ev, *entries, CategoriesAt(ev, *entries, recategorisations), policies, cal);
+  absl::StatusOr<std::vector<ResolveTask>> tasks =
+      ResolveTasks(ev, *entries, CategoriesAt(ev, *entries, Recategorisations(r)), policies, cal);
   if (!tasks.ok()) return tasks.status();
-  for (const Task& task : *tasks) CountTask(task, p, &For(&out, task.department));
+  for (const ResolveTask& task : *tasks) CountTask(task, p, &For(&out, task.department));
   CountVerifications(*entries, p, &out);
   CountAssignments(*entries, p, &out);
   CountClosure(*entries, p, &out);
@@ -356,6 +345,17 @@ absl::Duration P90(std::vector<absl::Duration> samples) {
 }
 
 }  // namespace
+
+absl::StatusOr<std::vector<ResolveTask>> ResolveTasksOf(const EventRecord& record,
+                                                        const sla::PolicySet& policies,
+                                                        const sla::BusinessCalendar& calendar,
+                                                        absl::Time cut) {
+  absl::StatusOr<std::vector<const TimelineEntry*>> entries = Entries(record, cut);
+  if (!entries.ok()) return entries.status();
+  return ResolveTasks(record.event, *entries,
+                      CategoriesAt(record.event, *entries, Recategorisations(record)), policies,
+                      calendar);
+}
 
 absl::StatusOr<GroupFigures> Evaluate(absl::Span<const EventRecord> events,
                                       const sla::PolicySet& policies,

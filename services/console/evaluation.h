@@ -123,6 +123,30 @@ absl::StatusOr<GroupFigures> Evaluate(absl::Span<const EventRecord> events,
                                       const sla::BusinessCalendar& calendar, const Period& period,
                                       Grouping grouping);
 
+// One run of the SLA resolve-stage clock (a "resolve task", docs/evaluation.md): the work
+// of one department from claim (or rework) until the event leaves the stage.
+struct ResolveTask {
+  int64_t stage_seq = 0;   // the SLA record's stage_seq within the replay
+  std::string department;  // department_id of the entry that started it
+  absl::Time start;
+  absl::Time deadline;     // as the SLA service last armed it; while suspended, the one before
+  bool suspended = false;  // suspended at its end, or at the cut while still open
+  absl::Time suspended_since;
+  absl::Time run_start;     // start of the current unsuspended run (internal)
+  absl::Duration handling;  // working time of the unsuspended runs that have finished
+  bool ended = false;       // left the resolve stage before the cut
+  bool resolved = false;    // ...by a resolve entry
+  absl::Time end_at;
+};
+
+// The resolve tasks of one event from its timeline entries with at < cut, oldest first:
+// what Evaluate counts on-time, overdue, suspended and handling time from. For the query
+// service's event detail and for checks against the SLA service. Errors as Evaluate.
+absl::StatusOr<std::vector<ResolveTask>> ResolveTasksOf(const EventRecord& record,
+                                                        const sla::PolicySet& policies,
+                                                        const sla::BusinessCalendar& calendar,
+                                                        absl::Time cut);
+
 // The reason code of a resolve entry declaring the event handled but not fixed.
 inline constexpr char kNotFixedReason[] = "NOT_FIXED";
 

@@ -170,6 +170,45 @@ TEST_P(EvaluationPropertyTest, EntriesAfterThePeriodChangeNothing) {
   }
 }
 
+TEST_P(EvaluationPropertyTest, ResolveDeadlinesMatchAFullSlaReplay) {
+  // The SLA service applies every change of every stage; the evaluation replays only the
+  // resolve stage. Their resolve deadlines must agree.
+  int tasks_seen = 0;
+  for (const EventRecord& r : events_) {
+    struct Run {
+      absl::Time start, deadline;
+    };
+    std::vector<Run> want;
+    std::optional<sla::SlaRecord> rec;
+    int64_t seq_of_run = -1;
+    for (const TimelineEntry& t : r.timeline) {
+      sla::EventFacts facts{r.event.district_id, r.event.category_code, r.event.urgency,
+                            t.department_id, r.event.street_id};
+      absl::StatusOr<std::optional<sla::ArmPlan>> plan = sla::ApplyChange(
+          rec, {r.event.id, t.seq, t.to_state, t.action, t.at}, facts, policies_, cal_);
+      ASSERT_TRUE(plan.ok()) << plan.status();
+      ASSERT_TRUE(plan->has_value());
+      rec = (*plan)->record;
+      if (rec->stage != sla::Stage::kResolve) continue;
+      if (rec->stage_seq != seq_of_run) {
+        want.push_back({t.at, rec->deadline});
+        seq_of_run = rec->stage_seq;
+      }
+      want.back().deadline = rec->deadline;
+    }
+    absl::StatusOr<std::vector<ResolveTask>> got =
+        ResolveTasksOf(r, policies_, cal_, absl::InfiniteFuture());
+    ASSERT_TRUE(got.ok()) << got.status();
+    ASSERT_EQ(got->size(), want.size()) << r.event.id;
+    for (size_t i = 0; i < want.size(); ++i) {
+      EXPECT_EQ((*got)[i].start, want[i].start) << r.event.id;
+      EXPECT_EQ((*got)[i].deadline, want[i].deadline) << r.event.id;
+      ++tasks_seen;
+    }
+  }
+  EXPECT_GT(tasks_seen, 100);
+}
+
 INSTANTIATE_TEST_SUITE_P(Seeds, EvaluationPropertyTest, ::testing::Values(1, 2, 3));
 
 }  // namespace
