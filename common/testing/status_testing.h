@@ -16,13 +16,11 @@
 #include <utility>
 
 #include "absl/status/statusor.h"
+#include "common/base/status_macros.h"
 #include "gtest/gtest.h"
 
-#define ZW_TESTING_CONCAT_INNER_(a, b) a##b
-#define ZW_TESTING_CONCAT_(a, b) ZW_TESTING_CONCAT_INNER_(a, b)
-
 #define ASSERT_OK_AND_ASSIGN(lhs, expr) \
-  ZW_ASSERT_OK_AND_ASSIGN_IMPL_(ZW_TESTING_CONCAT_(zw_status_or_, __LINE__), lhs, expr)
+  ZW_ASSERT_OK_AND_ASSIGN_IMPL_(ZW_CONCAT_(zw_status_or_, __LINE__), lhs, expr)
 #define ZW_ASSERT_OK_AND_ASSIGN_IMPL_(tmp, lhs, expr) \
   auto tmp = (expr);                                  \
   ASSERT_TRUE(tmp.ok()) << tmp.status();              \
