@@ -9,6 +9,7 @@
 #include "common/redis/keys.h"
 #include "common/redis/redis_client.h"
 #include "common/store/assignment_queue_contract.h"
+#include "common/testing/redis_environment.h"
 #include "common/testing/redis_server.h"
 
 namespace zhiwang::contract {
@@ -16,21 +17,8 @@ namespace {
 
 using redis::RedisAssignmentQueue;
 using redis::RedisClient;
+using zhiwang::testing::RedisEnvironment;
 using zhiwang::testing::RedisServer;
-
-class RedisEnvironment final : public ::testing::Environment {
- public:
-  void SetUp() override {
-    auto server = RedisServer::Start();
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-  }
-  void TearDown() override { server_.reset(); }
-  static RedisServer* server() { return server_.get(); }
-
- private:
-  static inline std::unique_ptr<RedisServer> server_;
-};
 
 const ::testing::Environment* const kRedisEnvironment =
     ::testing::AddGlobalTestEnvironment(new RedisEnvironment);

@@ -20,6 +20,7 @@
 #include "common/redis/keys.h"
 #include "common/redis/redis_client.h"
 #include "common/store/event_store_contract.h"
+#include "common/testing/redis_environment.h"
 #include "common/testing/redis_server.h"
 #include "gtest/gtest.h"
 
@@ -29,21 +30,8 @@ namespace {
 using redis::RedisClient;
 using redis::RedisEventStore;
 using redis::RedisReply;
+using zhiwang::testing::RedisEnvironment;
 using zhiwang::testing::RedisServer;
-
-class RedisEnvironment final : public ::testing::Environment {
- public:
-  void SetUp() override {
-    absl::StatusOr<std::unique_ptr<RedisServer>> server = RedisServer::Start();
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-  }
-  void TearDown() override { server_.reset(); }
-  static RedisServer* server() { return server_.get(); }
-
- private:
-  static inline std::unique_ptr<RedisServer> server_;
-};
 
 const ::testing::Environment* const kRedisEnvironment =
     ::testing::AddGlobalTestEnvironment(new RedisEnvironment);

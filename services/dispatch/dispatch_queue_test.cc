@@ -20,7 +20,7 @@
 #include "common/redis/redis_webhook_store.h"
 #include "common/rpc/identity.h"
 #include "common/store/memory_org_store.h"
-#include "common/testing/redis_server.h"
+#include "common/testing/redis_environment.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "services/dispatch/dispatch_service.h"
@@ -33,7 +33,7 @@ namespace {
 using redis::RedisAssignmentQueue;
 using redis::RedisClient;
 using redis::RedisEventStore;
-using zhiwang::testing::RedisServer;
+using zhiwang::testing::RedisEnvironment;
 
 DistrictOrg TestDistrict() {
   DistrictOrg org;
@@ -56,19 +56,6 @@ const Identity kOperatorA2{"op-a2", Role::kDepartmentOperator, "st1", "dep_a"};
 const Identity kSystemB{"sys-b", Role::kDepartmentSystem, "440304", "dep_b"};
 const Identity kDispatcher{"disp-1", Role::kDistrictDispatcher, "440304", ""};
 
-class RedisEnvironment final : public ::testing::Environment {
- public:
-  void SetUp() override {
-    auto server = RedisServer::Start();
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-  }
-  void TearDown() override { server_.reset(); }
-  static RedisServer* server() { return server_.get(); }
-
- private:
-  static inline std::unique_ptr<RedisServer> server_;
-};
 const ::testing::Environment* const kEnv =
     ::testing::AddGlobalTestEnvironment(new RedisEnvironment);
 

@@ -24,7 +24,7 @@
 #include "common/redis/redis_event_store.h"
 #include "common/redis/redis_webhook_store.h"
 #include "common/store/memory_org_store.h"
-#include "common/testing/redis_server.h"
+#include "common/testing/redis_environment.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "services/dispatch/test_http_receiver.h"
@@ -41,7 +41,7 @@ using redis::RedisClient;
 using redis::RedisEventStore;
 using redis::RedisWebhookStore;
 using testing::TestHttpReceiver;
-using zhiwang::testing::RedisServer;
+using zhiwang::testing::RedisEnvironment;
 using Answer = TestHttpReceiver::Answer;
 
 const char kSecret[] = "test-secret-0123456789";
@@ -60,19 +60,6 @@ DistrictOrg TestDistrict() {
   return org;
 }
 
-class RedisEnvironment final : public ::testing::Environment {
- public:
-  void SetUp() override {
-    auto server = RedisServer::Start();
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-  }
-  void TearDown() override { server_.reset(); }
-  static RedisServer* server() { return server_.get(); }
-
- private:
-  static inline std::unique_ptr<RedisServer> server_;
-};
 const ::testing::Environment* const kEnv =
     ::testing::AddGlobalTestEnvironment(new RedisEnvironment);
 

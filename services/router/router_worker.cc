@@ -2,7 +2,6 @@
 
 #include <memory>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/blocking_counter.h"
 #include "common/redis/keys.h"
@@ -188,12 +187,35 @@ class RouterWorker::RouteOperation : public std::enable_shared_from_this<RouteOp
 
 RouterWorker::RouterWorker(redis::RedisClient* reader, EventStore* store, const OrgRegistry* orgs,
                            const Clock* clock, Options options)
-    : reader_(reader), store_(store), orgs_(orgs), clock_(clock), options_(std::move(options)) {}
+    : reader_(reader),
+      store_(store),
+      orgs_(orgs),
+      clock_(clock),
+      options_(std::move(options)),
+      queues_(
+          reader_, clock_, &stop_,
+          {.group = kGroup,
+           .consumer = options_.consumer,
+           .block = options_.block,
+           .reclaim_after = options_.reclaim_after,
+           .batch = options_.batch},
+          {.districts = [this] { return orgs_->DistrictIds(); },
+           .stream = [](const std::string& d) { return redis::keys::RouterQueue(d); },
+           .handle =
+               [this](const std::string& stream, const redis::RedisReply& list, bool reclaimed) {
+                 auto entries = EntriesOf(list);
+                 if (reclaimed) {
+                   if (entries.empty()) return;
+                   Log(LogLevel::kInfo, "reclaimed routing entries",
+                       {{"count", absl::StrCat(entries.size())}});
+                 }
+                 RouteBatch(stream, entries);
+               }}) {}
 
 RouterWorker::~RouterWorker() { Stop(); }
 
 void RouterWorker::Start() {
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] { queues_.Run(); });
 }
 
 void RouterWorker::Stop() {
@@ -203,90 +225,6 @@ void RouterWorker::Stop() {
 
 void RouterWorker::RouteEvent(const std::string& event_id, std::function<void(bool)> done) {
   std::make_shared<RouteOperation>(this, event_id, std::move(done))->Read();
-}
-
-void RouterWorker::Run() {
-  while (!stop_) {
-    std::vector<std::string> districts = orgs_->DistrictIds();
-    if (districts.empty()) {
-      absl::SleepFor(options_.block);
-      continue;
-    }
-    absl::Duration block = options_.block / static_cast<int>(districts.size());
-    for (const std::string& d : districts) {
-      if (stop_) break;
-      PollDistrict(d, block);
-    }
-  }
-}
-
-void RouterWorker::PollDistrict(const std::string& district_id, absl::Duration block) {
-  std::string stream = redis::keys::RouterQueue(district_id);
-  if (!groups_ready_.contains(district_id)) {
-    // Once per district (again after NOGROUP). BUSYGROUP when the group exists already.
-    // From "0" so entries written before the first router started are routed too.
-    absl::StatusOr<redis::RedisReply> created =
-        reader_->Call({"XGROUP", "CREATE", stream, kGroup, "0", "MKSTREAM"});
-    if (created.ok() && (!created->is_error() || absl::StartsWith(created->str, "BUSYGROUP"))) {
-      groups_ready_.insert(district_id);
-    }
-  }
-  // Each call may wait for Redis up to its timeout; check for Stop() between them so a
-  // router stops promptly even while Redis is away.
-  if (stop_) return;
-  // Entries of dead routers can only become reclaimable after reclaim_after, so looking
-  // twice per period is enough.
-  absl::Time now = clock_->Now();
-  if (now >= next_reclaim_[district_id]) {
-    next_reclaim_[district_id] = now + options_.reclaim_after / 2;
-    Reclaim(district_id);
-  }
-  // First our own pending entries (left by a failed attempt or a previous run under this
-  // consumer name), then new ones.
-  for (const char* from : {"0", ">"}) {
-    if (stop_) return;
-    bool fresh = std::string(from) == ">";
-    std::vector<std::string> cmd = {"XREADGROUP",      "GROUP", kGroup,
-                                    options_.consumer, "COUNT", absl::StrCat(options_.batch)};
-    if (fresh) {
-      cmd.push_back("BLOCK");
-      cmd.push_back(absl::StrCat(std::max<int64_t>(1, absl::ToInt64Milliseconds(block))));
-    }
-    for (std::string a : {std::string("STREAMS"), stream, std::string(from)}) {
-      cmd.push_back(std::move(a));
-    }
-    absl::StatusOr<redis::RedisReply> reply = reader_->Call(std::move(cmd));
-    if (!reply.ok()) {
-      absl::SleepFor(absl::Milliseconds(200));
-      return;
-    }
-    if (reply->is_error()) {
-      // NOGROUP: the stream was deleted (e.g. flushed); create the group again next time.
-      groups_ready_.erase(district_id);
-      absl::SleepFor(absl::Milliseconds(200));
-      return;
-    }
-    if (reply->is_nil() || reply->elements.empty()) continue;
-    for (const redis::RedisReply& s : reply->elements) {
-      if (s.elements.size() != 2) continue;
-      RouteBatch(stream, EntriesOf(s.elements[1]));
-    }
-  }
-}
-
-void RouterWorker::Reclaim(const std::string& district_id) {
-  std::string stream = redis::keys::RouterQueue(district_id);
-  absl::StatusOr<redis::RedisReply> reply =
-      reader_->Call({"XAUTOCLAIM", stream, kGroup, options_.consumer,
-                     absl::StrCat(absl::ToInt64Milliseconds(options_.reclaim_after)), "0", "COUNT",
-                     absl::StrCat(options_.batch)});
-  if (!reply.ok() || reply->type != redis::RedisReply::Type::kArray || reply->elements.size() < 2) {
-    return;
-  }
-  auto entries = EntriesOf(reply->elements[1]);
-  if (entries.empty()) return;
-  Log(LogLevel::kInfo, "reclaimed routing entries", {{"count", absl::StrCat(entries.size())}});
-  RouteBatch(stream, entries);
 }
 
 void RouterWorker::RouteBatch(const std::string& stream,

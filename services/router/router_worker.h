@@ -15,14 +15,13 @@
 #include <string>
 #include <thread>
 
-#include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "absl/time/time.h"
 #include "common/base/clock.h"
 #include "common/domain/event_store.h"
 #include "common/domain/open_event_index.h"
 #include "common/domain/org_registry.h"
 #include "common/redis/redis_client.h"
+#include "common/redis/stream_group_reader.h"
 
 namespace zhiwang::router {
 
@@ -55,9 +54,6 @@ class RouterWorker {
   void RouteEvent(const std::string& event_id, std::function<void(bool)> done);
 
  private:
-  void Run();
-  void PollDistrict(const std::string& district_id, absl::Duration block);
-  void Reclaim(const std::string& district_id);
   // Routes a batch of (entry id, event id) concurrently, then acknowledges and deletes the
   // entries that are done, in one XACK and one XDEL.
   void RouteBatch(const std::string& stream,
@@ -72,9 +68,8 @@ class RouterWorker {
   OpenEventIndex* open_ = nullptr;
   std::atomic<bool> stop_{false};
   std::thread thread_;
-  // Used by the worker thread only.
-  absl::flat_hash_set<std::string> groups_ready_;  // districts whose consumer group exists
-  absl::flat_hash_map<std::string, absl::Time> next_reclaim_;
+  // Reads the routing queues on the worker thread.
+  redis::StreamGroupReader queues_;
 };
 
 }  // namespace zhiwang::router

@@ -11,7 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/redis/keys.h"
 #include "common/redis/redis_client.h"
-#include "common/testing/redis_server.h"
+#include "common/testing/redis_environment.h"
 #include "services/sla/sla_store_contract.h"
 
 namespace zhiwang::sla::contract {
@@ -19,21 +19,7 @@ namespace {
 
 using redis::RedisClient;
 using redis::RedisReply;
-using zhiwang::testing::RedisServer;
-
-class RedisEnvironment final : public ::testing::Environment {
- public:
-  void SetUp() override {
-    absl::StatusOr<std::unique_ptr<RedisServer>> server = RedisServer::Start();
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-  }
-  void TearDown() override { server_.reset(); }
-  static RedisServer* server() { return server_.get(); }
-
- private:
-  static inline std::unique_ptr<RedisServer> server_;
-};
+using zhiwang::testing::RedisEnvironment;
 
 const ::testing::Environment* const kRedisEnvironment =
     ::testing::AddGlobalTestEnvironment(new RedisEnvironment);

@@ -2,7 +2,6 @@
 
 #include <future>
 
-#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -50,12 +49,37 @@ SlaWorker::SlaWorker(redis::RedisClient* reader, EventStore* events, SlaEngine* 
       engine_(engine),
       orgs_(orgs),
       clock_(clock),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      feeds_(reader_, clock_, &stop_,
+             {.group = kGroup,
+              .consumer = options_.consumer,
+              .block = options_.block,
+              .reclaim_after = options_.reclaim_after,
+              .batch = options_.batch},
+             {.districts = [this] { return Districts(); },
+              .stream = [](const std::string& d) { return redis::keys::ChangeFeed(d); },
+              .handle =
+                  [this](const std::string& stream, const redis::RedisReply& list, bool reclaimed) {
+                    Entries entries = EntriesOf(list);
+                    if (reclaimed) {
+                      if (entries.empty()) return;
+                      Log(LogLevel::kInfo, "reclaimed change-feed entries",
+                          {{"count", absl::StrCat(entries.size())}});
+                    }
+                    HandleBatch(stream, entries);
+                  },
+              .housekeeping =
+                  [this](const std::string& d, absl::Time now) {
+                    if (now >= next_trim_[d]) {
+                      next_trim_[d] = now + options_.trim_every;
+                      Trim(d);
+                    }
+                  }}) {}
 
 SlaWorker::~SlaWorker() { Stop(); }
 
 void SlaWorker::Start() {
-  consumer_ = std::thread([this] { ConsumeLoop(); });
+  consumer_ = std::thread([this] { feeds_.Run(); });
   firer_ = std::thread([this] { FireLoop(); });
 }
 
@@ -91,86 +115,6 @@ void SlaWorker::FireLoop() {
     absl::Duration spent = clock_->Now() - started;
     if (spent < options_.tick) absl::SleepFor(options_.tick - spent);
   }
-}
-
-void SlaWorker::ConsumeLoop() {
-  while (!stop_) {
-    std::vector<std::string> districts = Districts();
-    if (districts.empty()) {
-      absl::SleepFor(options_.block);
-      continue;
-    }
-    absl::Duration block = options_.block / static_cast<int>(districts.size());
-    for (const std::string& d : districts) {
-      if (stop_) break;
-      PollDistrict(d, block);
-    }
-  }
-}
-
-void SlaWorker::PollDistrict(const std::string& district_id, absl::Duration block) {
-  std::string stream = redis::keys::ChangeFeed(district_id);
-  if (!groups_ready_.contains(district_id)) {
-    // From "0": changes written before the first SLA replica started are applied too.
-    absl::StatusOr<redis::RedisReply> created =
-        reader_->Call({"XGROUP", "CREATE", stream, kGroup, "0", "MKSTREAM"});
-    if (created.ok() && (!created->is_error() || absl::StartsWith(created->str, "BUSYGROUP"))) {
-      groups_ready_.insert(district_id);
-    }
-  }
-  if (stop_) return;
-  absl::Time now = clock_->Now();
-  if (now >= next_reclaim_[district_id]) {
-    next_reclaim_[district_id] = now + options_.reclaim_after / 2;
-    Reclaim(district_id);
-  }
-  if (now >= next_trim_[district_id]) {
-    next_trim_[district_id] = now + options_.trim_every;
-    Trim(district_id);
-  }
-  for (const char* from : {"0", ">"}) {
-    if (stop_) return;
-    bool fresh = std::string(from) == ">";
-    std::vector<std::string> cmd = {"XREADGROUP",      "GROUP", kGroup,
-                                    options_.consumer, "COUNT", absl::StrCat(options_.batch)};
-    if (fresh) {
-      cmd.push_back("BLOCK");
-      cmd.push_back(absl::StrCat(std::max<int64_t>(1, absl::ToInt64Milliseconds(block))));
-    }
-    for (std::string a : {std::string("STREAMS"), stream, std::string(from)}) {
-      cmd.push_back(std::move(a));
-    }
-    absl::StatusOr<redis::RedisReply> reply = reader_->Call(std::move(cmd));
-    if (!reply.ok()) {
-      absl::SleepFor(absl::Milliseconds(200));
-      return;
-    }
-    if (reply->is_error()) {
-      groups_ready_.erase(district_id);  // NOGROUP: the stream was deleted
-      absl::SleepFor(absl::Milliseconds(200));
-      return;
-    }
-    if (reply->is_nil() || reply->elements.empty()) continue;
-    for (const redis::RedisReply& s : reply->elements) {
-      if (s.elements.size() != 2) continue;
-      HandleBatch(stream, EntriesOf(s.elements[1]));
-    }
-  }
-}
-
-void SlaWorker::Reclaim(const std::string& district_id) {
-  std::string stream = redis::keys::ChangeFeed(district_id);
-  absl::StatusOr<redis::RedisReply> reply =
-      reader_->Call({"XAUTOCLAIM", stream, kGroup, options_.consumer,
-                     absl::StrCat(absl::ToInt64Milliseconds(options_.reclaim_after)), "0", "COUNT",
-                     absl::StrCat(options_.batch)});
-  if (!reply.ok() || reply->type != redis::RedisReply::Type::kArray || reply->elements.size() < 2) {
-    return;
-  }
-  Entries entries = EntriesOf(reply->elements[1]);
-  if (entries.empty()) return;
-  Log(LogLevel::kInfo, "reclaimed change-feed entries", {{"count", absl::StrCat(entries.size())}});
-  HandleBatch(stream, entries);
 }
 
 // Trims the change feed below the oldest entry some consumer group may still need: for
@@ -226,7 +170,8 @@ bool SlaWorker::Handle(const std::map<std::string, std::string>& fields) {
   c.event_id = get("e");
   if (c.event_id.empty() || !absl::SimpleAtoi(get("v"), &c.version) ||
       !absl::SimpleAtoi(get("s"), &state) || !absl::SimpleAtoi(get("a"), &action) ||
-      !absl::SimpleAtoi(get("t"), &ms) || state < 0 || state > kMaxEventState || !IsKnownAction(action)) {
+      !absl::SimpleAtoi(get("t"), &ms) || state < 0 || state > kMaxEventState ||
+      !IsKnownAction(action)) {
     Log(LogLevel::kWarning, "malformed change-feed entry dropped", {{"event", c.event_id}});
     return true;
   }

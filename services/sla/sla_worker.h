@@ -19,12 +19,12 @@
 #include <thread>
 #include <vector>
 
-#include "absl/container/flat_hash_set.h"
 #include "absl/time/time.h"
 #include "common/base/clock.h"
 #include "common/domain/event_store.h"
 #include "common/domain/org_registry.h"
 #include "common/redis/redis_client.h"
+#include "common/redis/stream_group_reader.h"
 #include "services/sla/sla_engine.h"
 
 namespace zhiwang::sla {
@@ -57,10 +57,7 @@ class SlaWorker {
 
  private:
   std::vector<std::string> Districts() const;
-  void ConsumeLoop();
   void FireLoop();
-  void PollDistrict(const std::string& district_id, absl::Duration block);
-  void Reclaim(const std::string& district_id);
   void Trim(const std::string& district_id);
   // Applies a batch of entries [(entry id, fields)], then acknowledges those done.
   void HandleBatch(
@@ -78,9 +75,9 @@ class SlaWorker {
   std::atomic<bool> stop_{false};
   std::atomic<int64_t> fired_{0};
   std::atomic<int64_t> applied_{0};
-  absl::flat_hash_set<std::string> groups_ready_;   // consumer thread only
-  std::map<std::string, absl::Time> next_reclaim_;  // consumer thread only
-  std::map<std::string, absl::Time> next_trim_;     // consumer thread only
+  std::map<std::string, absl::Time> next_trim_;  // consumer thread only
+  // Reads the change feeds on the consumer thread.
+  redis::StreamGroupReader feeds_;
   std::thread consumer_;
   std::thread firer_;
 };

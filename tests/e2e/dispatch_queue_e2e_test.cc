@@ -17,6 +17,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/testing/status_testing.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "services/dispatch/test_http_receiver.h"
@@ -26,15 +27,6 @@
 
 namespace zhiwang::e2e {
 namespace {
-
-#define ZW_E2E_CAT_(a, b) a##b
-#define ZW_E2E_CAT(a, b) ZW_E2E_CAT_(a, b)
-#define ASSERT_OK_AND_ASSIGN(lhs, expr) \
-  ASSERT_OK_AND_ASSIGN_IMPL_(ZW_E2E_CAT(status_or_, __LINE__), lhs, expr)
-#define ASSERT_OK_AND_ASSIGN_IMPL_(tmp, lhs, expr) \
-  auto tmp = (expr);                               \
-  ASSERT_TRUE(tmp.ok()) << tmp.status();           \
-  lhs = *std::move(tmp)
 
 using dispatch::testing::TestHttpReceiver;
 

@@ -15,21 +15,13 @@
 #include "absl/time/clock.h"
 #include "common/redis/keys.h"
 #include "common/redis/redis_client.h"
+#include "common/testing/status_testing.h"
 #include "gtest/gtest.h"
 #include "tests/e2e/stack.h"
 #include "tests/e2e/stack_suite.h"
 
 namespace zhiwang::e2e {
 namespace {
-
-#define ZW_E2E_CAT_(a, b) a##b
-#define ZW_E2E_CAT(a, b) ZW_E2E_CAT_(a, b)
-#define ASSERT_OK_AND_ASSIGN(lhs, expr) \
-  ASSERT_OK_AND_ASSIGN_IMPL_(ZW_E2E_CAT(status_or_, __LINE__), lhs, expr)
-#define ASSERT_OK_AND_ASSIGN_IMPL_(tmp, lhs, expr) \
-  auto tmp = (expr);                               \
-  ASSERT_TRUE(tmp.ok()) << tmp.status();           \
-  lhs = *std::move(tmp)
 
 // How long a client keeps retrying a call that fails with UNAVAILABLE (same request,
 // same client_request_id) while Redis comes back.

@@ -50,10 +50,6 @@ v1::District RoutingDistrict() {
   return d;
 }
 
-Identity DistrictDispatcher() {
-  return Identity{"dispatcher-d", Role::kDistrictDispatcher, kDistrictId, ""};
-}
-
 class RoutingE2E : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
