@@ -10,36 +10,15 @@ constexpr std::array<absl::string_view, kMaxEventState + 1> kStateNames = {
     "resolved",    "verified", "closed",    "evaluated",  "not_accepted", "self_resolved",
     "rejected",    "rework",   "suspended", "cancelled",  "merged"};
 
-constexpr std::array<absl::string_view, kMaxEventAction + 1> kActionNames = {"unspecified",
-                                                                             "report",
-                                                                             "accept",
-                                                                             "not_accept",
-                                                                             "dispatch",
-                                                                             "claim",
-                                                                             "add_progress",
-                                                                             "resolve",
-                                                                             "reject",
-                                                                             "verify_pass",
-                                                                             "verify_fail",
-                                                                             "close",
-                                                                             "evaluate",
-                                                                             "self_resolve",
-                                                                             "cancel",
-                                                                             "merge",
-                                                                             "request_extension",
-                                                                             "approve_extension",
-                                                                             "deny_extension",
-                                                                             "request_suspension",
-                                                                             "approve_suspension",
-                                                                             "deny_suspension",
-                                                                             "resume",
-                                                                             // 23–29 unused
-                                                                             "", "", "", "", "", "", "",
-                                                                             // ---- org (issue 3)
-                                                                             "triage",
-                                                                             "unmerge",
-                                                                             "recategorise",
-                                                                             "co_handle"};
+constexpr std::array<absl::string_view, kMaxEventAction + 1> kActionNames = {
+    "unspecified", "report", "accept", "not_accept", "dispatch", "claim", "add_progress", "resolve",
+    "reject", "verify_pass", "verify_fail", "close", "evaluate", "self_resolve", "cancel", "merge",
+    "request_extension", "approve_extension", "deny_extension", "request_suspension",
+    "approve_suspension", "deny_suspension", "resume",
+    // 23–29 unused
+    "", "", "", "", "", "", "",
+    // ---- org (issue 3)
+    "triage", "unmerge", "recategorise", "co_handle"};
 
 constexpr std::array<absl::string_view, kMaxRole + 1> kRoleNames = {"unspecified",
                                                                     "grid_worker",

@@ -101,8 +101,7 @@ void RedisEventStore::Create(const NewEvent& created, const IdempotencyKey& key,
        keys::ReporterIndex(d, e.reporter.subject), keys::RouterQueue(d),
        keys::ChangeFeed(d)},  // sla: change feed
       {e.id, EncodeEvent(e), absl::StrCat(static_cast<int>(e.state)), absl::StrCat(key.fingerprint),
-       EncodeEntry(entry), absl::StrCat(Millis(e.created_at)),
-       absl::StrCat(kIdempotencyTtlSeconds),
+       EncodeEntry(entry), absl::StrCat(Millis(e.created_at)), absl::StrCat(kIdempotencyTtlSeconds),
        absl::StrCat(static_cast<int>(entry.action))},  // sla: change feed
       [e, key, done = std::move(done)](absl::StatusOr<RedisReply> reply) {
         done(WriteOutcome(std::move(reply), e, key));
@@ -190,22 +189,15 @@ void RedisEventStore::CommitSteps(const Event& before, const std::vector<Transit
   script_keys.push_back(master_moved && !new_master.empty() ? keys::FollowersIndex(d, new_master)
                                                             : event_key);
   // ---- end org
-  std::vector<std::string> args = {before.id,
-                                   absl::StrCat(before.version),
-                                   absl::StrCat(static_cast<int>(before.state)),
-                                   absl::StrCat(after.version),
-                                   absl::StrCat(static_cast<int>(after.state)),
-                                   EncodeEvent(after),
-                                   record ? absl::StrCat(key.fingerprint) : "",
-                                   absl::StrCat(Millis(after.updated_at)),
-                                   absl::StrCat(kIdempotencyTtlSeconds),
-                                   old_holder != new_holder ? "1" : "0",
-                                   old_holder.empty() ? "0" : "1",
-                                   new_holder.empty() ? "0" : "1",
-                                   enqueue ? "1" : "0",
-                                   absl::StrCat(maxlen),
-                                   // sla: the change feed's action
-                                   absl::StrCat(static_cast<int>(steps.back().entry.action))};
+  std::vector<std::string> args = {
+      before.id, absl::StrCat(before.version), absl::StrCat(static_cast<int>(before.state)),
+      absl::StrCat(after.version), absl::StrCat(static_cast<int>(after.state)), EncodeEvent(after),
+      record ? absl::StrCat(key.fingerprint) : "", absl::StrCat(Millis(after.updated_at)),
+      absl::StrCat(kIdempotencyTtlSeconds), old_holder != new_holder ? "1" : "0",
+      old_holder.empty() ? "0" : "1", new_holder.empty() ? "0" : "1", enqueue ? "1" : "0",
+      absl::StrCat(maxlen),
+      // sla: the change feed's action
+      absl::StrCat(static_cast<int>(steps.back().entry.action))};
   for (const TransitionOutcome& step : steps) {
     TimelineEntry entry = step.entry;
     entry.seq = step.event.version;

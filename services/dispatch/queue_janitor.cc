@@ -8,16 +8,15 @@ int64_t QueueJanitor::RunOnce() {
     std::shared_ptr<const District> district = orgs_->Find(id);
     if (district == nullptr) continue;
     for (const DepartmentInfo& dep : district->org().departments) {
-      absl::StatusOr<int64_t> n = queue_->Trim(
-          QueueRef{id, dep.id, QueueChannel::kAssignments}, keep_without_group_);
+      absl::StatusOr<int64_t> n =
+          queue_->Trim(QueueRef{id, dep.id, QueueChannel::kAssignments}, keep_without_group_);
       if (n.ok()) removed += *n;
     }
     // The notification stream is the district's; any department names it.
     if (!district->org().departments.empty()) {
-      absl::StatusOr<int64_t> n =
-          queue_->Trim(QueueRef{id, district->org().departments[0].id,
-                                QueueChannel::kNotifications},
-                       keep_without_group_);
+      absl::StatusOr<int64_t> n = queue_->Trim(
+          QueueRef{id, district->org().departments[0].id, QueueChannel::kNotifications},
+          keep_without_group_);
       if (n.ok()) removed += *n;
     }
   }

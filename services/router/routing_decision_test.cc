@@ -114,7 +114,8 @@ TEST_F(RoutingDecisionTest, AcceptedWithoutRuleForCategoryGoesToTriage) {
 }
 
 TEST_F(RoutingDecisionTest, UnknownCategoryGoesToTriage) {
-  std::optional<Command> c = DecideRouting(EventIn(EventState::kAccepted, "no_such"), district_.get());
+  std::optional<Command> c =
+      DecideRouting(EventIn(EventState::kAccepted, "no_such"), district_.get());
   ASSERT_TRUE(c.has_value());
   EXPECT_EQ(c->action, EventAction::kTriage);
 }

@@ -62,19 +62,18 @@ class SlaDeliveryE2E : public StackSuite {
     return std::nullopt;
   }
 
-  grpc::Status DepartmentCall(
-      const Identity& who, const std::string& rid, const std::string& event_id,
-      grpc::Status (v1::DispatchService::Stub::*rpc)(grpc::ClientContext*,
-                                                     const v1::DepartmentRequest&,
-                                                     v1::EventResponse*)) {
+  grpc::Status DepartmentCall(const Identity& who, const std::string& rid,
+                              const std::string& event_id,
+                              grpc::Status (v1::DispatchService::Stub::*rpc)(
+                                  grpc::ClientContext*, const v1::DepartmentRequest&,
+                                  v1::EventResponse*)) {
     v1::DepartmentRequest req;
     req.set_client_request_id(rid);
     req.set_event_id(event_id);
     req.set_note("needs a contractor");
     v1::EventResponse resp;
-    return CallWithRetry(who, [&](grpc::ClientContext* ctx) {
-      return (stack().dispatch().*rpc)(ctx, req, &resp);
-    });
+    return CallWithRetry(
+        who, [&](grpc::ClientContext* ctx) { return (stack().dispatch().*rpc)(ctx, req, &resp); });
   }
   grpc::Status Decide(const std::string& rid, const std::string& event_id,
                       grpc::Status (v1::DispatchService::Stub::*rpc)(grpc::ClientContext*,
@@ -135,9 +134,9 @@ TEST_F(SlaDeliveryE2E, ApprovedExtensionMovesTheDeadlineAndTheLimitRefusesASecon
   ASSERT_TRUE(before.has_value());
   ASSERT_EQ(before->extensions(), 0);
 
-  ASSERT_TRUE(DepartmentCall(op, "sla-dq-ext-req-1", e->id(),
-                             &v1::DispatchService::Stub::RequestExtension)
-                  .ok());
+  ASSERT_TRUE(
+      DepartmentCall(op, "sla-dq-ext-req-1", e->id(), &v1::DispatchService::Stub::RequestExtension)
+          .ok());
   grpc::Status approved =
       Decide("sla-dq-ext-ok-1", e->id(), &v1::DispatchService::Stub::ApproveExtension);
   ASSERT_TRUE(approved.ok()) << approved.error_message();
@@ -148,9 +147,9 @@ TEST_F(SlaDeliveryE2E, ApprovedExtensionMovesTheDeadlineAndTheLimitRefusesASecon
   EXPECT_EQ(after->deadline().seconds() - before->deadline().seconds(), 4);
 
   // The policy allows one extension: a second approval is refused and changes nothing.
-  ASSERT_TRUE(DepartmentCall(op, "sla-dq-ext-req-2", e->id(),
-                             &v1::DispatchService::Stub::RequestExtension)
-                  .ok());
+  ASSERT_TRUE(
+      DepartmentCall(op, "sla-dq-ext-req-2", e->id(), &v1::DispatchService::Stub::RequestExtension)
+          .ok());
   grpc::Status second =
       Decide("sla-dq-ext-ok-2", e->id(), &v1::DispatchService::Stub::ApproveExtension);
   EXPECT_EQ(second.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << second.error_message();

@@ -12,7 +12,6 @@
 #include "common/orgfile/org_file.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
-#include "common/orgfile/org_file.h"
 #include "tools/zwctl/zwctl.h"
 
 namespace zhiwang::zwctl {
