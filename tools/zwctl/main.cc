@@ -49,6 +49,10 @@ Commands:
                  validates, then loads it through AdminService.LoadDistrict.
   org status     --admin=HOST:PORT
                  the organisation files zw-router watches, their versions and refusals.
+  token issue    --key_file=PATH --kid=ID --subject=ID --role=ROLE [--area=ID]
+                 [--department=ID] [--ttl=8h] [--issuer=zhiwang]
+                 prints a signed development bearer token (docs/auth.md); services do
+                 not verify tokens yet.
 
 Try 'zwctl --helpfull' for every flag.)";
 
@@ -59,6 +63,9 @@ int main(int argc, char** argv) {
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   if (args.size() == 3 && absl::string_view(args[1]) == "org") {
     return zhiwang::zwctl::RunOrg(args[2]);
+  }
+  if (args.size() == 3 && absl::string_view(args[1]) == "token") {
+    return zhiwang::zwctl::RunToken(args[2]);
   }
   if (args.size() != 2) {
     std::fprintf(stderr, "%s\n", kUsage);

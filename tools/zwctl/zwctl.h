@@ -39,6 +39,9 @@ int RunDemo();
 int RunGet();
 // org (issue 3): "validate" / "load" --file=PATH, "status" --admin=HOST:PORT.
 int RunOrg(const std::string& sub);
+// auth (issue 7): "issue" --key_file --kid --subject --role [--area --department --ttl
+// --issuer]; prints a zw1 bearer token (docs/auth.md).
+int RunToken(const std::string& sub);
 
 // A caller identity, sent as the development header
 //   x-zw-dev-identity: subject=<id>;role=<role>;area=<area>;department=<department>
