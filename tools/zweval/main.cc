@@ -5,8 +5,8 @@
 //   zweval --generate_seed=7 --month=2026-03 --group=department --csv=march.csv
 //   zweval --generate_seed=7 --month=2026-03 --check   # prints "identical", exit 0
 //
-// Calendar and policies: the 2026 mainland calendar and a uniform 4-working-hour policy
-// (services/sla/sla_test_util.h), the same ones the evaluation tests use.
+// Calendar and policies: the SLA policy file given by --sla_policies and the calendars it
+// names (default: the checkout's deploy/sla/policies.textpb, 2026 and provisional 2027).
 // Exit codes: 0 success; 1 the --check runs differ; 2 bad flags or an evaluation error.
 
 #include <algorithm>
@@ -27,9 +27,11 @@
 #include "services/console/evaluation_csv.h"
 #include "services/console/evaluation_generator.h"
 #include "services/console/evaluation_period.h"
-#include "services/sla/sla_test_util.h"
+#include "services/sla/sla_config_loader.h"
 
 ABSL_FLAG(uint64_t, generate_seed, 1, "seed of the generated month of events");
+ABSL_FLAG(std::string, sla_policies, ZW_DEFAULT_SLA_POLICIES,
+          "SLA policy file (deploy/sla); its calendar files are loaded beside it");
 ABSL_FLAG(std::string, month, "2026-03", "the month to generate and evaluate, YYYY-MM");
 ABSL_FLAG(int, events, 300, "number of events to generate");
 ABSL_FLAG(std::string, group, "department",
@@ -73,10 +75,11 @@ int Run() {
   absl::StatusOr<Grouping> grouping = ParseGrouping(absl::GetFlag(FLAGS_group));
   if (!grouping.ok()) return Fail(grouping.status());
 
-  const sla::BusinessCalendar calendar = sla::testing::Cn2026();
-  const sla::PolicySet policies =
-      sla::testing::UniformPolicies({sla::TimeUnit::kWorkingHours, 4}, sla::TimeUnit::kWorkingDays,
-                                    1, 3, {sla::TimeUnit::kWorkingHours, 2});
+  absl::StatusOr<sla::LoadedDistrict> sla_config =
+      sla::LoadDistrict(absl::GetFlag(FLAGS_sla_policies), {});
+  if (!sla_config.ok()) return Fail(sla_config.status());
+  const sla::BusinessCalendar& calendar = sla_config->config->calendar;
+  const sla::PolicySet& policies = sla_config->config->policies;
   const Period period = MonthPeriod(month, calendar.time_zone());
 
   GeneratorOptions options;
