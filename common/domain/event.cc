@@ -10,16 +10,6 @@ constexpr std::array<absl::string_view, kMaxEventState + 1> kStateNames = {
     "resolved",    "verified", "closed",    "evaluated",  "not_accepted", "self_resolved",
     "rejected",    "rework",   "suspended", "cancelled",  "merged"};
 
-constexpr std::array<absl::string_view, kMaxEventAction + 1> kActionNames = {
-    "unspecified", "report", "accept", "not_accept", "dispatch", "claim", "add_progress", "resolve",
-    "reject", "verify_pass", "verify_fail", "close", "evaluate", "self_resolve", "cancel", "merge",
-    "request_extension", "approve_extension", "deny_extension", "request_suspension",
-    "approve_suspension", "deny_suspension", "resume",
-    // 23–29 unused
-    "", "", "", "", "", "", "",
-    // ---- org (issue 3)
-    "triage", "unmerge", "recategorise", "co_handle"};
-
 constexpr std::array<absl::string_view, kMaxRole + 1> kRoleNames = {"unspecified",
                                                                     "grid_worker",
                                                                     "community_staff",
@@ -39,18 +29,72 @@ absl::string_view StateName(EventState s) {
   return (i >= 0 && i <= kMaxEventState) ? kStateNames[i] : "invalid";
 }
 
+// A switch rather than an array: action numbers are sparse (each issue has its own
+// reserved range), and a missing case is a compiler warning (-Wswitch).
 absl::string_view ActionName(EventAction a) {
-  int i = static_cast<int>(a);
-  // dq (issue 5)
-  if (a == EventAction::kReassign) return "reassign";
-  return (i >= 0 && i <= kMaxEventAction) ? kActionNames[i] : "invalid";
+  using A = EventAction;
+  switch (a) {
+    case A::kUnspecified:
+      return "unspecified";
+    case A::kReport:
+      return "report";
+    case A::kAccept:
+      return "accept";
+    case A::kNotAccept:
+      return "not_accept";
+    case A::kDispatch:
+      return "dispatch";
+    case A::kClaim:
+      return "claim";
+    case A::kAddProgress:
+      return "add_progress";
+    case A::kResolve:
+      return "resolve";
+    case A::kReject:
+      return "reject";
+    case A::kVerifyPass:
+      return "verify_pass";
+    case A::kVerifyFail:
+      return "verify_fail";
+    case A::kClose:
+      return "close";
+    case A::kEvaluate:
+      return "evaluate";
+    case A::kSelfResolve:
+      return "self_resolve";
+    case A::kCancel:
+      return "cancel";
+    case A::kMerge:
+      return "merge";
+    case A::kRequestExtension:
+      return "request_extension";
+    case A::kApproveExtension:
+      return "approve_extension";
+    case A::kDenyExtension:
+      return "deny_extension";
+    case A::kRequestSuspension:
+      return "request_suspension";
+    case A::kApproveSuspension:
+      return "approve_suspension";
+    case A::kDenySuspension:
+      return "deny_suspension";
+    case A::kResume:
+      return "resume";
+    case A::kTriage:
+      return "triage";
+    case A::kUnmerge:
+      return "unmerge";
+    case A::kRecategorise:
+      return "recategorise";
+    case A::kCoHandle:
+      return "co_handle";
+    case A::kReassign:
+      return "reassign";
+  }
+  return "invalid";
 }
 
-bool IsKnownAction(int action) {
-  if (action < 0 || action > kDqLastAction) return false;
-  absl::string_view name = ActionName(static_cast<EventAction>(action));
-  return !name.empty() && name != "invalid";
-}
+bool IsKnownAction(int action) { return ActionName(static_cast<EventAction>(action)) != "invalid"; }
 
 absl::string_view RoleName(Role r) {
   int i = static_cast<int>(r);

@@ -68,10 +68,11 @@ enum class EventAction : int {
   kReassign = 50,  // a dispatcher moves held work to another department
 };
 inline constexpr int kMaxEventAction = 33;
-// dq (issue 5): the dq action range, outside the dense 0..kMaxEventAction range.
+// kMaxEventAction ends the dense range 0..33 (23–29 unused); beyond it the sparse
+// reserved ranges start (sla 40–49, dq 50–59). kDqLastAction is the highest number in use.
 inline constexpr int kDqFirstAction = 50;
 inline constexpr int kDqLastAction = 50;
-// True for every action number this build knows (dense range and reserved ranges in use).
+// True for every action number this build knows (ActionName names it).
 bool IsKnownAction(int action);
 
 enum class Role : int {

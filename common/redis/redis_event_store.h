@@ -12,10 +12,8 @@ namespace zhiwang::redis {
 
 class RedisEventStore final : public EventStore {
  public:
-  // dq (issue 5): no longer applied: department queues are trimmed only of acknowledged
-  // entries by the dispatch queue (RedisAssignmentQueue::Trim). The router queue is never
-  // trimmed: the router deletes entries it has acknowledged.
-  static constexpr int kDepartmentQueueMaxLen = 10000;
+  // Queues are never trimmed by length here: department queues are trimmed only of
+  // acknowledged entries (RedisAssignmentQueue::Trim); the router deletes what it acked.
 
   explicit RedisEventStore(RedisClient* client) : client_(client) {}
 
