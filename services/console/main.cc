@@ -8,6 +8,8 @@
 #include "common/rpc/log.h"
 #include "common/rpc/server_runner.h"
 #include "common/rpc/service_context.h"
+#include "services/console/query_service.h"
+#include "services/console/redis_query_store.h"
 
 int main(int argc, char** argv) {
   using namespace zhiwang;
@@ -18,7 +20,11 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::vector<grpc::Service*> services;
-  // ---- query (issue 6): QueryService — registered here once it lands.
+  // ---- query (issue 6): QueryService.
+  console::RedisQueryStore queries(&(*ctx)->redis());
+  console::QueryService query_service(&(*ctx)->events(), &queries, &(*ctx)->orgs(),
+                                      &(*ctx)->clock());
+  services.push_back(&query_service);
 
   // ---- other console services (feed engineer: FeedService / EvaluationService) ----
   // Construct them above this line's block end and push_back into `services`; stop their

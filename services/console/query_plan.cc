@@ -17,6 +17,16 @@ bool IsDepartmentRole(Role r) {
 
 }  // namespace
 
+std::optional<QueryIndexKind> AreaIndexKind(const District& d, absl::string_view area) {
+  if (area.empty() || area == d.id()) return std::nullopt;
+  for (const auto& street : d.org().streets) {
+    if (street.id == area) return QueryIndexKind::kStreet;
+  }
+  if (!d.StreetOfCommunity(area).empty()) return QueryIndexKind::kCommunity;
+  if (d.FindGrid(area)) return QueryIndexKind::kGrid;
+  return std::nullopt;
+}
+
 std::vector<WalkPlan> CandidatePlans(const EventQuery& q, const Identity& who,
                                      const AreaIndexes& areas, absl::Time now) {
   std::vector<WalkPlan> out;

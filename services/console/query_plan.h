@@ -16,6 +16,7 @@
 
 #include "absl/time/time.h"
 #include "common/domain/event.h"
+#include "common/domain/organisation.h"
 #include "common/domain/query_index.h"
 #include "services/console/event_query.h"
 
@@ -50,6 +51,10 @@ struct AreaIndexes {
   std::optional<QueryIndexKind> filter_area;  // of query.area_id
   std::optional<QueryIndexKind> caller_area;  // of who.area
 };
+
+// The membership index kind of an area id in `district`: kStreet, kCommunity or kGrid;
+// nullopt for the district itself or an id the district does not have.
+std::optional<QueryIndexKind> AreaIndexKind(const District& district, absl::string_view area);
 
 // The plans that can drive `query` for `who` at `now`, most specific first; never empty.
 // A department-history query has exactly one (that index: membership in it is not
