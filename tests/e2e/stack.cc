@@ -50,6 +50,8 @@ const char* BinaryOf(Service s) {
     case Service::kSla:
     case Service::kSla2:
       return ZW_SLA_BIN;
+    case Service::kConsole:
+      return ZW_CONSOLE_BIN;
   }
   return "";
 }
@@ -92,6 +94,8 @@ const char* ServiceName(Service s) {
       return "sla";
     case Service::kSla2:
       return "sla2";
+    case Service::kConsole:
+      return "console";
   }
   return "?";
 }
@@ -285,8 +289,9 @@ absl::Status Stack::StartService(Service s, const std::vector<std::string>& extr
     case Service::kDispatch:
       dispatch_ = v1::DispatchService::NewStub(p.channel);
       break;
-    case Service::kSla:  // SLA suites make their own stubs from address()
+    case Service::kSla:  // SLA and console suites make their own stubs from address()
     case Service::kSla2:
+    case Service::kConsole:
       break;
   }
   return WaitServing(s, give_up - absl::Now());
