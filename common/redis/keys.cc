@@ -89,6 +89,10 @@ std::string LightIndex(absl::string_view d, absl::string_view which, absl::strin
   if (scope.empty()) return absl::StrCat(Prefix(d), "ix:q:", which);
   return absl::StrCat(Prefix(d), "ix:q:", which, ":", scope, ":", value);
 }
+std::string LightIndexByState(absl::string_view d, absl::string_view which, absl::string_view scope,
+                              absl::string_view value, int state) {
+  return absl::StrCat(LightIndex(d, which, scope, value), ":s:", state);
+}
 std::string QueryIndexPrefix(absl::string_view d) { return absl::StrCat(Prefix(d), "ix:q:"); }
 // ---- end query
 

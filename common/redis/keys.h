@@ -108,8 +108,12 @@ std::string QueryCounters(absl::string_view district, absl::string_view scope);
 // "street" or "dep"; written by sla_arm.lua
 std::string LightIndex(absl::string_view district, absl::string_view which, absl::string_view scope,
                        absl::string_view value);
+// zw:{D}:ix:q:<dl|yl>[:<scope>:<value>]:s:<state> — the same, per event state (of the
+// change zw-sla applied last), for the board's state × light counts
+std::string LightIndexByState(absl::string_view district, absl::string_view which,
+                              absl::string_view scope, absl::string_view value, int state);
 // "zw:{D}:ix:q:": the board script (services/console/scripts/query_board.lua) appends
-// "<dl|yl>:<street|dep>:<id>" to it, the LightIndex layout.
+// "<dl|yl>[:<street|dep>:<id>]:s:<state>" to it, the LightIndexByState layout.
 std::string QueryIndexPrefix(absl::string_view district);
 // ---- end query
 

@@ -31,11 +31,21 @@ std::vector<WalkPlan> CandidatePlans(const EventQuery& q, const Identity& who,
                                      const AreaIndexes& areas, absl::Time now) {
   std::vector<WalkPlan> out;
   if (q.sort == SortOrder::kDeadlineAsc) {
-    // Red only: nothing past `now` can match.
-    std::optional<int64_t> max;
-    if (q.lights.size() == 1 && q.lights[0] == Light::kRed) max = absl::ToUnixMillis(now);
+    // Red only: no deadline after `now` can match; green and yellow only: no deadline at
+    // or before `now` can.
+    std::optional<int64_t> min, max;
+    bool red = false, unlit = false;
+    for (Light l : q.lights) {
+      if (l == Light::kRed) {
+        red = true;
+      } else {
+        unlit = true;
+      }
+    }
+    if (red && !unlit) max = absl::ToUnixMillis(now);
+    if (unlit && !red) min = absl::ToUnixMillis(now) + 1;
     auto add = [&](const std::string& scope, const std::string& value) {
-      out.push_back({DrivingIndex{Kind::kDeadline, {}, scope, value}, std::nullopt, max, true});
+      out.push_back({DrivingIndex{Kind::kDeadline, {}, scope, value}, min, max, true});
     };
     if (!q.department_id.empty() && !q.department_ever) add("dep", q.department_id);
     if (q.area_id != "" && areas.filter_area == QueryIndexKind::kStreet) add("street", q.area_id);

@@ -346,6 +346,28 @@ TEST_P(QueryStoreContractTest, LightsFollowTheClockAndDeadlineSortListsEarliestF
     EXPECT_EQ(ids, BruteForce(q, Admin(), now)) << static_cast<int>(l);
     EXPECT_FALSE(ids.empty()) << static_cast<int>(l);
   }
+  // The board splits every state's count by light the same way.
+  std::map<std::string, int64_t> want, got;
+  for (const auto& [id, e] : world_) {
+    Light l = LightAt(facts_[id], now);
+    std::string light = l == Light::kRed ? "red" : l == Light::kYellow ? "yellow" : "green";
+    ++want[absl::StrCat("all|", static_cast<int>(e.state), "|", light)];
+    ++want[absl::StrCat(e.street_id, "|", static_cast<int>(e.state), "|", light)];
+  }
+  auto b = AwaitQ<BoardSnapshot>(
+      [&](Done<BoardSnapshot> done) { h_->store()->Board(kDistrict, now, std::move(done)); });
+  ASSERT_TRUE(b.ok()) << b.status();
+  auto add = [&](const std::string& row, const BoardCell& c) {
+    std::string s = absl::StrCat(row, "|", static_cast<int>(c.state), "|");
+    if (c.red) got[s + "red"] += c.red;
+    if (c.yellow) got[s + "yellow"] += c.yellow;
+    if (c.green) got[s + "green"] += c.green;
+  };
+  for (const BoardCell& c : b->district.cells) add("all", c);
+  for (const BoardRow& r : b->streets) {
+    for (const BoardCell& c : r.cells) add(r.id, c);
+  }
+  EXPECT_EQ(got, want);
 }
 
 TEST_P(QueryStoreContractTest, SupervisedFilterUsesTheSupervisionIndex) {

@@ -202,8 +202,7 @@ void RedisQueryStore::Board(const std::string& d, absl::Time now, Done<BoardSnap
       s.source, s.sha1,
       {redis::keys::QueryCounters(d, "all"), redis::keys::QueryCounters(d, "street"),
        redis::keys::QueryCounters(d, "dep"), redis::keys::ChangeFeed(d)},
-      {absl::StrCat(absl::ToUnixMillis(now)), redis::keys::QueryIndexPrefix(d),
-       redis::keys::EventPrefix(d)},
+      {absl::StrCat(absl::ToUnixMillis(now)), redis::keys::QueryIndexPrefix(d)},
       [done = std::move(done)](absl::StatusOr<RedisReply> r) {
         if (!r.ok()) return done(r.status());
         if (r->is_error()) return done(ReplyError(*r));

@@ -43,10 +43,17 @@ class RedisHarness final : public QueryHarness {
                                 {"street", e.street_id},
                                 {"dep", HoldingDepartment(e)}}) {
       if (!scope.empty() && value.empty()) continue;
-      EXPECT_TRUE(
-          client_->Call({"ZADD", redis::keys::LightIndex(d, "dl", scope, value), dl, e.id}).ok());
-      EXPECT_TRUE(
-          client_->Call({"ZADD", redis::keys::LightIndex(d, "yl", scope, value), yl, e.id}).ok());
+      int state = static_cast<int>(e.state);
+      for (const std::string& key :
+           {redis::keys::LightIndex(d, "dl", scope, value),
+            redis::keys::LightIndexByState(d, "dl", scope, value, state)}) {
+        EXPECT_TRUE(client_->Call({"ZADD", key, dl, e.id}).ok());
+      }
+      for (const std::string& key :
+           {redis::keys::LightIndex(d, "yl", scope, value),
+            redis::keys::LightIndexByState(d, "yl", scope, value, state)}) {
+        EXPECT_TRUE(client_->Call({"ZADD", key, yl, e.id}).ok());
+      }
     }
   }
   void Supervise(const Event& e) override {

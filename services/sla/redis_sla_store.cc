@@ -122,6 +122,9 @@ absl::Status RedisSlaStore::Arm(const std::string& district_id, int64_t expected
       if (!scope.empty() && value.empty()) continue;
       script_keys.push_back(redis::keys::LightIndex(district_id, "dl", scope, value));
       script_keys.push_back(redis::keys::LightIndex(district_id, "yl", scope, value));
+      int state = static_cast<int>(r.event_state);
+      script_keys.push_back(redis::keys::LightIndexByState(district_id, "dl", scope, value, state));
+      script_keys.push_back(redis::keys::LightIndexByState(district_id, "yl", scope, value, state));
     }
   }
   for (const Timer& t : plan.timers) {

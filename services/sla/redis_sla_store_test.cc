@@ -117,6 +117,9 @@ TEST_P(RedisSlaStoreTest, ArmingKeepsLightIndexesAndOrdersMarkSupervised) {
   EXPECT_EQ(score(redis::keys::LightIndex("d1", "yl", "", "")), ms(8));
   EXPECT_EQ(score(redis::keys::LightIndex("d1", "dl", "street", "st1")), ms(10));
   EXPECT_EQ(score(redis::keys::LightIndex("d1", "yl", "dep", "st1_urban")), ms(8));
+  EXPECT_EQ(score(redis::keys::LightIndexByState("d1", "dl", "street", "st1",
+                                                 static_cast<int>(EventState::kReported))),
+            ms(10));
   EXPECT_EQ(score(redis::keys::SupervisedEvents("d1")), "nil");
   EXPECT_EQ(FireIds(1000).size(), 4u);  // the last rung opens a supervision order
   EXPECT_NE(score(redis::keys::SupervisedEvents("d1")), "nil");
@@ -124,6 +127,9 @@ TEST_P(RedisSlaStoreTest, ArmingKeepsLightIndexesAndOrdersMarkSupervised) {
   EXPECT_EQ(score(redis::keys::LightIndex("d1", "dl", "", "")), "nil");
   EXPECT_EQ(score(redis::keys::LightIndex("d1", "yl", "street", "st1")), "nil");
   EXPECT_EQ(score(redis::keys::LightIndex("d1", "dl", "dep", "st1_urban")), "nil");
+  EXPECT_EQ(score(redis::keys::LightIndexByState("d1", "yl", "", "",
+                                                 static_cast<int>(EventState::kReported))),
+            "nil");
 }
 
 TEST(StateStageMapTest, NamesEveryStateWithAClock) {

@@ -95,6 +95,7 @@ absl::StatusOr<std::optional<ArmPlan>> ApplyChange(const std::optional<SlaRecord
   if (current) r = *current;
   r.event_id = change.event_id;
   r.version = change.version;
+  r.event_state = change.state;  // query (issue 6)
   r.facts = facts;
   Stage stage = StageOfState(change.state);
   if (stage == Stage::kNone) {

@@ -56,6 +56,9 @@ struct SupervisionOrder {
 struct SlaRecord {
   std::string event_id;
   int64_t version = 0;  // last change-feed version applied
+  // query (issue 6): the event state of that change (the console's light indexes are
+  // kept per state too, for the board). Not part of the stored record.
+  EventState event_state = EventState::kUnspecified;
   Stage stage = Stage::kNone;
   int64_t stage_seq = 0;
   int64_t generation = 0;
