@@ -2,6 +2,8 @@
 // and the page token.
 #include "services/console/event_query.h"
 
+#include <algorithm>
+
 #include "gtest/gtest.h"
 #include "services/console/query_cursor.h"
 #include "services/console/query_plan.h"
@@ -64,6 +66,25 @@ TEST(MatchesTest, EveryConditionCanExcludeTheEvent) {
   EXPECT_TRUE(refuses([](EventQuery& x) { x.sort = SortOrder::kDeadlineAsc; }));
   EXPECT_FALSE(refuses([](EventQuery& x) { x.area_id = "c1"; }));
   EXPECT_FALSE(refuses([](EventQuery& x) { x.department_id = "urban1"; }));
+}
+
+TEST(MembershipIndexesTest, BothGridsTheHolderAndNoEmptyValues) {
+  Event e = Sample();
+  e.located_grid_id = "g2";
+  std::vector<QueryIndexRef> refs = MembershipIndexes(e);
+  auto has = [&](QueryIndexKind k, const std::string& v) {
+    return std::find(refs.begin(), refs.end(), QueryIndexRef{k, v}) != refs.end();
+  };
+  EXPECT_TRUE(has(QueryIndexKind::kGrid, "g1"));
+  EXPECT_TRUE(has(QueryIndexKind::kGrid, "g2"));
+  EXPECT_TRUE(has(QueryIndexKind::kDepartmentNow, "urban1"));
+  EXPECT_TRUE(has(QueryIndexKind::kState, "4"));
+  e.state = EventState::kResolved;  // resolved: no department holds it
+  e.community_id = "";
+  refs = MembershipIndexes(e);
+  EXPECT_FALSE(has(QueryIndexKind::kDepartmentNow, "urban1"));
+  EXPECT_FALSE(has(QueryIndexKind::kCommunity, ""));
+  EXPECT_EQ(refs.size(), 5u);  // state, street, two grids, category
 }
 
 TEST(CandidatePlansTest, DepartmentHistoryIsTheOnlyPlanAndScopesAddTheirIndex) {
