@@ -80,4 +80,24 @@ std::string SupervisionOrder(absl::string_view d, absl::string_view id) {
 }
 // --- end sla ---
 
+// ---- query (issue 6)
+std::string EventsByCreation(absl::string_view d) {
+  return absl::StrCat(Prefix(d), "ix:q:created");
+}
+std::string EventsByClosure(absl::string_view d) { return absl::StrCat(Prefix(d), "ix:q:closed"); }
+std::string QueryIndex(absl::string_view d, absl::string_view kind, absl::string_view value) {
+  if (kind == "rep") return ReporterIndex(d, value);
+  return absl::StrCat(Prefix(d), "ix:q:", kind, ":", value);
+}
+std::string SupervisedEvents(absl::string_view d) { return absl::StrCat(Prefix(d), "ix:q:sup"); }
+std::string QueryCounters(absl::string_view d, absl::string_view scope) {
+  return absl::StrCat(Prefix(d), "ix:q:n:", scope);
+}
+std::string LightIndex(absl::string_view d, absl::string_view which, absl::string_view scope,
+                       absl::string_view value) {
+  if (scope.empty()) return absl::StrCat(Prefix(d), "ix:q:", which);
+  return absl::StrCat(Prefix(d), "ix:q:", which, ":", scope, ":", value);
+}
+// ---- end query
+
 }  // namespace zhiwang::redis::keys

@@ -98,6 +98,31 @@ std::string Organisation(absl::string_view district);
 // zw:org:districts — set of district ids (global, outside any district's slot)
 std::string OrganisationDistricts();
 
+// ---- query (issue 6): the console's indexes (docs/console.md). All of them are kept by
+// the write scripts (create_event.lua, transition.lua) or zw-sla's scripts, atomically
+// with the write they index.
+// zw:{D}:ix:q:created — zset of every event id by creation time (ms)
+std::string EventsByCreation(absl::string_view district);
+// zw:{D}:ix:q:closed — zset of the events in a terminal state (IsTerminal) by the time
+// (ms) they entered it; an event leaving it (unmerge) is removed
+std::string EventsByClosure(absl::string_view district);
+// zw:{D}:ix:q:<kind>:<value> — zset of event ids by creation time (ms); kind is
+// QueryIndexKindName (st, street, comm, grid, dep, depever, cat). For kind "rep" the
+// existing ReporterIndex is returned.
+std::string QueryIndex(absl::string_view district, absl::string_view kind, absl::string_view value);
+// zw:{D}:ix:q:sup — zset of supervised event ids (a supervision order was opened) by
+// creation time (ms); written by sla_fire.lua
+std::string SupervisedEvents(absl::string_view district);
+// zw:{D}:ix:q:n:<scope> — hash of counters "<value>|<state number>" → events (scope
+// "street" or "dep" = holding department) and "<state number>" (scope "all")
+std::string QueryCounters(absl::string_view district, absl::string_view scope);
+// zw:{D}:ix:q:<dl|yl>[:<scope>:<value>] — zset of event ids with a running SLA clock by
+// the current stage's deadline (dl) or yellow instant (yl), ms; scope "" (district),
+// "street" or "dep"; written by sla_arm.lua
+std::string LightIndex(absl::string_view district, absl::string_view which, absl::string_view scope,
+                       absl::string_view value);
+// ---- end query
+
 }  // namespace zhiwang::redis::keys
 
 #endif  // ZHIWANG_COMMON_REDIS_KEYS_H_

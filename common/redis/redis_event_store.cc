@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/redis/keys.h"
+#include "common/redis/query_index_ops.h"
 #include "common/redis/scripts.h"
 #include "common/rpc/convert.h"
 
@@ -95,17 +96,27 @@ void RedisEventStore::Create(const NewEvent& created, const IdempotencyKey& key,
   TimelineEntry entry = created.entry;
   entry.seq = e.version;
   const LuaScript& s = CreateEventScript();
-  client_->RunScript(
-      s.source, s.sha1,
-      {keys::Event(d, e.id), keys::Timeline(d, e.id), keys::Request(d, key.subject, key.request_id),
-       keys::ReporterIndex(d, e.reporter.subject), keys::RouterQueue(d),
-       keys::ChangeFeed(d)},  // sla: change feed
-      {e.id, EncodeEvent(e), absl::StrCat(static_cast<int>(e.state)), absl::StrCat(key.fingerprint),
-       EncodeEntry(entry), absl::StrCat(Millis(e.created_at)), absl::StrCat(kIdempotencyTtlSeconds),
-       absl::StrCat(static_cast<int>(entry.action))},  // sla: change feed
-      [e, key, done = std::move(done)](absl::StatusOr<RedisReply> reply) {
-        done(WriteOutcome(std::move(reply), e, key));
-      });
+  std::vector<std::string> script_keys = {keys::Event(d, e.id),
+                                          keys::Timeline(d, e.id),
+                                          keys::Request(d, key.subject, key.request_id),
+                                          keys::ReporterIndex(d, e.reporter.subject),
+                                          keys::RouterQueue(d),
+                                          keys::ChangeFeed(d)};  // sla: change feed
+  std::vector<std::string> args = {
+      e.id,
+      EncodeEvent(e),
+      absl::StrCat(static_cast<int>(e.state)),
+      absl::StrCat(key.fingerprint),
+      EncodeEntry(entry),
+      absl::StrCat(Millis(e.created_at)),
+      absl::StrCat(kIdempotencyTtlSeconds),
+      absl::StrCat(static_cast<int>(entry.action))};  // sla: change feed
+  // query (issue 6): the console's indexes, KEYS 7.. / ARGV 9..
+  AppendQueryIndexOps(QueryIndexOpsForCreate(e), &script_keys, &args);
+  client_->RunScript(s.source, s.sha1, std::move(script_keys), std::move(args),
+                     [e, key, done = std::move(done)](absl::StatusOr<RedisReply> reply) {
+                       done(WriteOutcome(std::move(reply), e, key));
+                     });
 }
 
 void RedisEventStore::Load(const std::string& event_id, const IdempotencyKey& key,
@@ -198,6 +209,8 @@ void RedisEventStore::CommitSteps(const Event& before, const std::vector<Transit
       absl::StrCat(maxlen),
       // sla: the change feed's action
       absl::StrCat(static_cast<int>(steps.back().entry.action))};
+  // query (issue 6): the console's indexes, KEYS 12.. / ARGV 16.. (before the entries)
+  AppendQueryIndexOps(QueryIndexOpsForTransition(before, after), &script_keys, &args);
   for (const TransitionOutcome& step : steps) {
     TimelineEntry entry = step.entry;
     entry.seq = step.event.version;

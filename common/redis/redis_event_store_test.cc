@@ -259,5 +259,104 @@ TEST_P(RedisEventStoreTest, EveryCommittedWriteAppendsOneChangeFeedEntry) {
 }
 // --- end sla ---
 
+// ---- query (issue 6): the console's indexes move inside the write scripts.
+
+TEST_P(RedisEventStoreTest, CreateIndexesByCreationTimeStateAreaCategoryAndCounts) {
+  Event a = Created(1, 5);
+  const std::string d = W::kDistrict;
+  auto score = [&](const std::string& key) -> std::string {
+    absl::StatusOr<RedisReply> r = client()->Call({"ZSCORE", key, a.id});
+    EXPECT_TRUE(r.ok());
+    return r.ok() && !r->is_nil() ? r->str : "nil";
+  };
+  std::string created = absl::StrCat(absl::ToUnixMillis(W::T(5)));
+  EXPECT_EQ(score(redis::keys::EventsByCreation(d)), created);
+  EXPECT_EQ(score(redis::keys::QueryIndex(d, "st", "1")), created);
+  EXPECT_EQ(score(redis::keys::QueryIndex(d, "street", "st1")), created);
+  EXPECT_EQ(score(redis::keys::QueryIndex(d, "comm", "c1")), created);
+  EXPECT_EQ(score(redis::keys::QueryIndex(d, "grid", a.location.grid_id)), created);
+  EXPECT_EQ(score(redis::keys::QueryIndex(d, "cat", "garbage")), created);
+  EXPECT_EQ(score(redis::keys::EventsByClosure(d)), "nil");
+  absl::StatusOr<RedisReply> n =
+      client()->Call({"HGET", redis::keys::QueryCounters(d, "street"), "st1|1"});
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(n->str, "1");
+}
+
+TEST_P(RedisEventStoreTest, TransitionsMoveStateDepartmentIndexesAndClosureFollowsTerminal) {
+  const std::string d = W::kDistrict;
+  auto score = [&](const std::string& key, const std::string& id) -> std::string {
+    absl::StatusOr<RedisReply> r = client()->Call({"ZSCORE", key, id});
+    EXPECT_TRUE(r.ok());
+    return r.ok() && !r->is_nil() ? r->str : "nil";
+  };
+  auto counter = [&](const std::string& scope, const std::string& field) -> std::string {
+    absl::StatusOr<RedisReply> r =
+        client()->Call({"HGET", redis::keys::QueryCounters(d, scope), field});
+    EXPECT_TRUE(r.ok());
+    return r.ok() && !r->is_nil() ? r->str : "nil";
+  };
+  Event a = Created(1, 0);
+  std::string created = absl::StrCat(absl::ToUnixMillis(W::T(0)));
+  Event held = Dispatched(a, W::kUrban, 10);
+  EXPECT_EQ(score(redis::keys::QueryIndex(d, "st", "1"), a.id), "nil");
+  EXPECT_EQ(score(redis::keys::QueryIndex(d, "st", "3"), a.id), created);
+  EXPECT_EQ(score(redis::keys::QueryIndex(d, "dep", W::kUrban), a.id), created);
+  EXPECT_EQ(score(redis::keys::QueryIndex(d, "depever", W::kUrban), a.id), created);
+  EXPECT_EQ(counter("dep", absl::StrCat(W::kUrban, "|3")), "1");
+  EXPECT_EQ(counter("all", "1"), "0");
+  EXPECT_EQ(counter("all", "3"), "1");
+  Event rejected = Move(held, W::Operator(W::kUrban), Reject(), 20, "reject-1");
+  EXPECT_EQ(score(redis::keys::QueryIndex(d, "dep", W::kUrban), a.id), "nil");
+  EXPECT_EQ(score(redis::keys::QueryIndex(d, "depever", W::kUrban), a.id), created);
+  EXPECT_EQ(counter("dep", absl::StrCat(W::kUrban, "|3")), "0");
+
+  // A merge is terminal: the event enters the closure index at that moment, and leaves it
+  // when the merge is undone.
+  Event master = Created(2, 1);
+  Event merged =
+      Move(rejected, W::Dispatcher(),
+           Cmd(EventAction::kMerge, [&](Command& c) { c.merge_into = master.id; }), 30, "merge-1");
+  ASSERT_EQ(merged.state, EventState::kMerged);
+  EXPECT_EQ(score(redis::keys::EventsByClosure(d), a.id),
+            absl::StrCat(absl::ToUnixMillis(W::T(30))));
+  EXPECT_EQ(score(redis::keys::QueryIndex(d, "st", "16"), a.id), created);
+  Event back = Move(merged, W::Dispatcher(),
+                    Cmd(EventAction::kUnmerge, [](Command& c) { c.note = "not a duplicate"; }), 40,
+                    "unmerge-1");
+  ASSERT_EQ(back.state, EventState::kAccepted);
+  EXPECT_EQ(score(redis::keys::EventsByClosure(d), a.id), "nil");
+  EXPECT_EQ(score(redis::keys::EventsByCreation(d), a.id), created);
+  EXPECT_EQ(counter("all", "16"), "0");
+  EXPECT_EQ(counter("all", "2"), "1");
+}
+
+TEST_P(RedisEventStoreTest, EventWrittenBeforeTheIndexesIsIndexedAndCountedByItsNextWrite) {
+  const std::string d = W::kDistrict;
+  Event a = Created(1, 0);
+  // Simulate an event stored before issue 6: no index entries, no counters.
+  ASSERT_TRUE(
+      client()
+          ->Call({"DEL", redis::keys::EventsByCreation(d), redis::keys::QueryIndex(d, "st", "1"),
+                  redis::keys::QueryCounters(d, "all"), redis::keys::QueryCounters(d, "street")})
+          .ok());
+  Move(a, W::Dispatcher(), Accept(), 10, "accept-old");
+  absl::StatusOr<RedisReply> all =
+      client()->Call({"HGETALL", redis::keys::QueryCounters(d, "all")});
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->elements.size(), 2u);  // only "2" → 1: nothing went negative
+  EXPECT_EQ(all->elements[0].str, "2");
+  EXPECT_EQ(all->elements[1].str, "1");
+  absl::StatusOr<RedisReply> street =
+      client()->Call({"HGET", redis::keys::QueryCounters(d, "street"), "st1|2"});
+  ASSERT_TRUE(street.ok());
+  EXPECT_EQ(street->str, "1");
+  absl::StatusOr<RedisReply> created =
+      client()->Call({"ZSCORE", redis::keys::EventsByCreation(d), a.id});
+  ASSERT_TRUE(created.ok());
+  EXPECT_FALSE(created->is_nil());
+}
+// ---- end query
+
 }  // namespace
 }  // namespace zhiwang::contract

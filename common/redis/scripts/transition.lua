@@ -11,8 +11,28 @@
 --       6 event blob, 7 fingerprint ('' = record no request), 8 now ms, 9 request ttl s,
 --       10 holder changed '1'|'0', 11 had holder, 12 has holder,
 --       13 queue '1'|'0', 14 queue maxlen ('0' = never trim), 15 action number of the
---       last step (sla), 16.. entry blobs
+--       last step (sla), 16 n = number of query index operations (query, issue 6),
+--       17..16+2n their (op, arg) pairs over KEYS 12..11+n
+--       (common/redis/query_index_ops.h), 17+2n.. entry blobs
 -- Returns {'ok'} | {'replay', blob} | {'reused'} | {'missing'} | {'conflict', v, s}
+-- query (issue 6): the console's indexes (common/redis/query_index_ops.h).
+local function query_index_ops(kbase, abase, id)
+  local n = tonumber(ARGV[abase] or '0')
+  local fresh = false
+  for i = 1, n do
+    local key, op, arg = KEYS[kbase + i - 1], ARGV[abase + 2 * i - 1], ARGV[abase + 2 * i]
+    if op == 'c' then
+      if not redis.call('ZSCORE', key, id) then
+        fresh = true
+        redis.call('ZADD', key, arg, id)
+      end
+    elseif op == 'a' then redis.call('ZADD', key, arg, id)
+    elseif op == 'r' then redis.call('ZREM', key, id)
+    elseif op == 'i' or (op == 'n' and fresh) then redis.call('HINCRBY', key, arg, 1)
+    elseif op == 'd' and not fresh then redis.call('HINCRBY', key, arg, -1)
+    end
+  end
+end
 local record = ARGV[7] ~= ''
 if record then
   local req = redis.call('GET', KEYS[3])
@@ -28,7 +48,7 @@ local cur = redis.call('HMGET', KEYS[1], 'v', 's')
 if not cur[1] then return {'missing'} end
 if cur[1] ~= ARGV[2] or cur[2] ~= ARGV[3] then return {'conflict', cur[1], cur[2]} end
 redis.call('HSET', KEYS[1], 's', ARGV[5], 'v', ARGV[4], 'd', ARGV[6])
-redis.call('RPUSH', KEYS[2], unpack(ARGV, 16, #ARGV))
+redis.call('RPUSH', KEYS[2], unpack(ARGV, 17 + 2 * tonumber(ARGV[16]), #ARGV))
 if ARGV[10] == '1' then
   if ARGV[11] == '1' then redis.call('ZREM', KEYS[4], ARGV[1]) end
   if ARGV[12] == '1' then redis.call('ZADD', KEYS[5], ARGV[8], ARGV[1]) end
@@ -46,6 +66,7 @@ if KEYS[9] and KEYS[9] ~= KEYS[1] then redis.call('ZADD', KEYS[9], ARGV[8], ARGV
 if KEYS[10] and KEYS[10] ~= KEYS[1] then redis.call('ZREM', KEYS[10], ARGV[1]) end
 if KEYS[11] and KEYS[11] ~= KEYS[1] then redis.call('ZADD', KEYS[11], ARGV[8], ARGV[1]) end
 -- ---- end org
+query_index_ops(12, 16, ARGV[1])
 if record then
   redis.call('SET', KEYS[3], ARGV[7] .. ':' .. ARGV[6], 'EX', ARGV[9])
 end
