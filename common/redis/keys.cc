@@ -36,6 +36,9 @@ std::string EvaluationCache(absl::string_view d, absl::string_view scope,
   return absl::StrCat(Prefix(d), "eval:", scope, ":", grouping, ":", from_ms, ":", to_ms, ":",
                       config);
 }
+std::string EvaluationScratch(absl::string_view d, int n) {
+  return absl::StrCat(Prefix(d), "tmp:eval:", n);
+}
 std::string Notifications(absl::string_view d) { return absl::StrCat(Prefix(d), "q:notify"); }
 // ---- org (issue 3)
 std::string TriageIndex(absl::string_view d, absl::string_view centre) {

@@ -47,6 +47,9 @@ std::string ChangeFeedFloor(absl::string_view district);
 std::string EvaluationCache(absl::string_view district, absl::string_view scope,
                             absl::string_view grouping, int64_t from_ms, int64_t to_ms,
                             absl::string_view config);
+// feed (issue 6): zw:{D}:tmp:eval:<n> (n = 1, 2) — zsets that live only inside one run of
+// the evaluation's input-selection script (created and deleted by it, never seen outside).
+std::string EvaluationScratch(absl::string_view district, int n);
 // zw:{D}:q:notify — stream of {e: event id, dep: department id, d: serialized
 // zhiwang.v1.Notification}: warnings and escalations for delivery
 std::string Notifications(absl::string_view district);
