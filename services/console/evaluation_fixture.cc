@@ -3,14 +3,39 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "common/redis/keys.h"
 #include "common/rpc/convert.h"
 #include "services/console/evaluation_source.h"
 
 namespace zhiwang::console {
 
+namespace {
+
+// Sends every command pipelined and waits for all the replies; the first error wins.
+absl::Status SendAll(redis::RedisClient* client, std::vector<std::vector<std::string>>* commands) {
+  absl::Mutex mu;
+  size_t remaining = commands->size();
+  absl::Status first;
+  for (std::vector<std::string>& c : *commands) {
+    client->Send(std::move(c), [&](absl::StatusOr<redis::RedisReply> r) {
+      absl::MutexLock lock(&mu);
+      if (first.ok() && !r.ok()) first = r.status();
+      if (first.ok() && r.ok() && r->is_error()) first = absl::InternalError(r->str);
+      --remaining;
+    });
+  }
+  commands->clear();
+  absl::MutexLock lock(&mu);
+  mu.Await(absl::Condition(+[](size_t* n) { return *n == 0; }, &remaining));
+  return first;
+}
+
+}  // namespace
+
 absl::Status WriteStoredRecords(redis::RedisClient* client,
                                 const std::vector<EventRecord>& records) {
+  std::vector<std::vector<std::string>> pending;
   for (const EventRecord& r : records) {
     const std::string& d = r.event.district_id;
     v1::Event e;
@@ -35,13 +60,12 @@ absl::Status WriteStoredRecords(redis::RedisClient* client,
       commands.push_back({"ZADD", redis::keys::EventsByClosure(d),
                           absl::StrCat(absl::ToUnixMillis(*closed)), r.event.id});
     }
-    for (std::vector<std::string>& c : commands) {
-      absl::StatusOr<redis::RedisReply> reply = client->Call(std::move(c));
-      if (!reply.ok()) return reply.status();
-      if (reply->is_error()) return absl::InternalError(reply->str);
+    for (std::vector<std::string>& c : commands) pending.push_back(std::move(c));
+    if (pending.size() >= 4000) {
+      if (absl::Status st = SendAll(client, &pending); !st.ok()) return st;
     }
   }
-  return absl::OkStatus();
+  return SendAll(client, &pending);
 }
 
 }  // namespace zhiwang::console

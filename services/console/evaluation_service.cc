@@ -95,8 +95,8 @@ grpc::ServerUnaryReactor* EvaluationService::Evaluate(grpc::CallbackServerContex
     if (!q.ok()) return finish(q.status());
     runner_->Run(*q, [q = *q, resp, finish](absl::StatusOr<EvaluationResult> r) {
       if (!r.ok()) return finish(r.status());
-      *resp->mutable_period_from() = ToProto(q.period.from);
-      *resp->mutable_period_to() = ToProto(q.period.to);
+      *resp->mutable_period_from() = ::zhiwang::ToProto(q.period.from);
+      *resp->mutable_period_to() = ::zhiwang::ToProto(q.period.to);
       resp->set_grouping(ToProto(q.grouping));
       for (const auto& [id, f] : r->figures) ToProto(id, f, resp->add_groups());
       resp->set_final(r->final);

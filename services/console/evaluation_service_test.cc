@@ -244,8 +244,8 @@ TEST_F(EvaluationServiceTest, BadRequestsNameTheField) {
        "grouping"},
       {[](v1::EvaluateRequest& r) { r.clear_district_id(); }, "district_id"},
       {[](v1::EvaluateRequest& r) {
-         *r.mutable_range()->mutable_from() = ToProto(absl::FromUnixSeconds(2000));
-         *r.mutable_range()->mutable_to() = ToProto(absl::FromUnixSeconds(1000));
+         *r.mutable_range()->mutable_from() = ::zhiwang::ToProto(absl::FromUnixSeconds(2000));
+         *r.mutable_range()->mutable_to() = ::zhiwang::ToProto(absl::FromUnixSeconds(1000));
        },
        "range.to"},
   };

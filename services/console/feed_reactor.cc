@@ -1,6 +1,5 @@
 #include "services/console/feed_reactor.h"
 
-#include <chrono>
 #include <map>
 #include <memory>
 #include <optional>
@@ -12,11 +11,12 @@
 
 namespace zhiwang::console {
 
-FeedReactor::FeedReactor(ChangeFeedReader* feed, EventStore* store, Identity who,
-                         std::string district_id, std::string cursor, FeedFilter filter,
-                         FeedSettings settings)
+FeedReactor::FeedReactor(ChangeFeedReader* feed, EventStore* store, FeedTimer* timer,
+                         Identity who, std::string district_id, std::string cursor,
+                         FeedFilter filter, FeedSettings settings)
     : feed_(feed),
       store_(store),
+      timer_(timer),
       who_(std::move(who)),
       district_id_(std::move(district_id)),
       filter_(std::move(filter)),
@@ -182,16 +182,8 @@ void FeedReactor::LoadAndSend(std::vector<ChangeRecord> changes) {
 
 void FeedReactor::Wait(absl::Duration d) {
   if (!BeginOp()) return;
-  {
-    absl::MutexLock lock(&mu_);
-    alarm_set_ = true;
-  }
-  alarm_.Set(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(d), [this](bool ok) {
-    {
-      absl::MutexLock lock(&mu_);
-      alarm_set_ = false;
-    }
-    if (ok) Read();
+  timer_->RunAfter(d, [this](bool fired) {
+    if (fired) Read();  // a stream that ended meanwhile starts nothing (BeginOp)
     EndOp();
   });
 }
@@ -218,25 +210,18 @@ void FeedReactor::OnWriteDone(bool ok) {
 }
 
 void FeedReactor::OnCancel() {
-  bool cancel_alarm;
-  {
-    absl::MutexLock lock(&mu_);
-    FinishLocked(grpc::Status::CANCELLED);
-    cancel_alarm = alarm_set_;
-  }
-  if (cancel_alarm) alarm_.Cancel();
+  absl::MutexLock lock(&mu_);
+  FinishLocked(grpc::Status::CANCELLED);
 }
 
 void FeedReactor::OnDone() {
-  bool last, cancel_alarm;
+  bool last;
   {
     absl::MutexLock lock(&mu_);
     stop_ = true;
     done_ = true;
     last = ops_ == 0;
-    cancel_alarm = alarm_set_;
   }
-  if (cancel_alarm) alarm_.Cancel();
   if (last) delete this;
 }
 

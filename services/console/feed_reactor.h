@@ -5,7 +5,8 @@
 // stream. A cycle: read up to `batch` change-feed entries after the cursor
 // (ChangeFeedReader, one Redis round trip), load their events (EventStore::Get, pipelined),
 // keep what FeedSends allows, write the messages one at a time, then read again. An empty
-// read waits `poll` on a grpc::Alarm. Memory is bounded by one batch per stream.
+// read waits `poll` on the process's shared FeedTimer. Memory is bounded by one batch per
+// stream.
 //
 // Exactness: the cursor advances over every entry read, and when the last entries of a
 // read are not sent, a progress_only message carries the cursor past them; so a client
@@ -14,7 +15,7 @@
 // Ends: OUT_OF_RANGE / INVALID_ARGUMENT from the feed (cursor trimmed or malformed),
 // cancel, a failed write, or server shutdown. While Redis is away it keeps the stream open
 // and retries every `retry` (nothing is lost: the cursor has not moved). The reactor
-// deletes itself after OnDone once no Redis callback or alarm still refers to it.
+// deletes itself after OnDone once no Redis callback or timer still refers to it.
 
 #include <deque>
 #include <string>
@@ -23,9 +24,9 @@
 #include "absl/time/time.h"
 #include "common/domain/change_feed.h"
 #include "common/domain/event_store.h"
-#include "grpcpp/alarm.h"
 #include "grpcpp/grpcpp.h"
 #include "services/console/feed_filter.h"
+#include "services/console/feed_timer.h"
 #include "zhiwang/v1/feed.pb.h"
 
 namespace zhiwang::console {
@@ -39,8 +40,9 @@ struct FeedSettings {
 class FeedReactor final : public grpc::ServerWriteReactor<v1::EventChange> {
  public:
   // Starts reading. `cursor` "" = from the feed's current end. Pointers outlive the reactor.
-  FeedReactor(ChangeFeedReader* feed, EventStore* store, Identity who, std::string district_id,
-              std::string cursor, FeedFilter filter, FeedSettings settings);
+  FeedReactor(ChangeFeedReader* feed, EventStore* store, FeedTimer* timer, Identity who,
+              std::string district_id, std::string cursor, FeedFilter filter,
+              FeedSettings settings);
 
   void OnWriteDone(bool ok) override;
   void OnCancel() override;
@@ -54,7 +56,7 @@ class FeedReactor final : public grpc::ServerWriteReactor<v1::EventChange> {
   void Wait(absl::Duration d);
   // Finishes once; caller holds mu_.
   void FinishLocked(const grpc::Status& status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Counts an operation (Redis call or alarm) that will call back into the reactor; false
+  // Counts an operation (Redis call or timer) that will call back into the reactor; false
   // when the stream is ending (then start nothing).
   bool BeginOp();
   // Ends an operation; deletes the reactor when it was the last thing keeping it alive.
@@ -62,11 +64,11 @@ class FeedReactor final : public grpc::ServerWriteReactor<v1::EventChange> {
 
   ChangeFeedReader* feed_;
   EventStore* store_;
+  FeedTimer* timer_;
   const Identity who_;
   const std::string district_id_;
   const FeedFilter filter_;
   const FeedSettings settings_;
-  grpc::Alarm alarm_;
 
   absl::Mutex mu_;
   std::string cursor_ ABSL_GUARDED_BY(mu_);
@@ -75,7 +77,6 @@ class FeedReactor final : public grpc::ServerWriteReactor<v1::EventChange> {
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
   bool done_ ABSL_GUARDED_BY(mu_) = false;
-  bool alarm_set_ ABSL_GUARDED_BY(mu_) = false;
   int ops_ ABSL_GUARDED_BY(mu_) = 0;
 };
 

@@ -32,7 +32,7 @@ grpc::ServerWriteReactor<v1::EventChange>* FeedService::WatchEvents(
   filter.department_id = req->department_id();
   for (int s : req->states()) filter.states.push_back(static_cast<EventState>(s));
   if (absl::Status s = ValidateFeedFilter(filter); !s.ok()) return new Refused(s);
-  return new FeedReactor(feed_, store_, *std::move(who), req->district_id(), req->cursor(),
+  return new FeedReactor(feed_, store_, &timer_, *std::move(who), req->district_id(), req->cursor(),
                          std::move(filter), settings_);
 }
 

@@ -15,7 +15,8 @@ namespace zhiwang::console {
 
 class FeedService final : public v1::FeedService::CallbackService {
  public:
-  // Pointers outlive the service (and every stream it started).
+  // Pointers outlive the service. The service outlives every stream it started (shut the
+  // server down first): its timer holds idle streams until they end.
   FeedService(ChangeFeedReader* feed, EventStore* store, FeedSettings settings = {})
       : feed_(feed), store_(store), settings_(settings) {}
 
@@ -29,6 +30,7 @@ class FeedService final : public v1::FeedService::CallbackService {
   ChangeFeedReader* feed_;
   EventStore* store_;
   FeedSettings settings_;
+  FeedTimer timer_;  // last member: destroyed first, ending every stream still waiting
 };
 
 }  // namespace zhiwang::console

@@ -50,6 +50,8 @@ const char* BinaryOf(Service s) {
     case Service::kSla:
     case Service::kSla2:
       return ZW_SLA_BIN;
+    case Service::kConsole:  // feed
+      return ZW_CONSOLE_BIN;
   }
   return "";
 }
@@ -92,6 +94,8 @@ const char* ServiceName(Service s) {
       return "sla";
     case Service::kSla2:
       return "sla2";
+    case Service::kConsole:  // feed
+      return "console";
   }
   return "?";
 }
@@ -287,6 +291,7 @@ absl::Status Stack::StartService(Service s, const std::vector<std::string>& extr
       break;
     case Service::kSla:  // SLA suites make their own stubs from address()
     case Service::kSla2:
+    case Service::kConsole:  // feed: console suites too
       break;
   }
   return WaitServing(s, give_up - absl::Now());

@@ -47,7 +47,9 @@
 namespace zhiwang::e2e {
 
 // kSla and kSla2 (two zw-sla replicas) are not in kAllServices: SLA suites start them.
-enum class Service { kRouter = 0, kIntake = 1, kDispatch = 2, kSla = 3, kSla2 = 4 };
+// feed (issue 6): kConsole (zw-console) neither: console suites start it and make their
+// stubs from address().
+enum class Service { kRouter = 0, kIntake = 1, kDispatch = 2, kSla = 3, kSla2 = 4, kConsole = 5 };
 inline constexpr std::array<Service, 3> kAllServices = {Service::kRouter, Service::kIntake,
                                                         Service::kDispatch};
 const char* ServiceName(Service s);
@@ -131,7 +133,7 @@ class Stack {
 
   std::unique_ptr<testing::RedisServer> redis_;
   std::string dir_;
-  std::array<Proc, 5> procs_;
+  std::array<Proc, 6> procs_;
   std::unique_ptr<v1::IntakeService::Stub> intake_;
   std::unique_ptr<v1::DispatchService::Stub> dispatch_;
   std::unique_ptr<v1::AdminService::Stub> admin_;

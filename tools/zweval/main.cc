@@ -3,7 +3,7 @@
 // and its zw:{D}:tl:* list, keys from common/redis/keys.h: no index, no cache, nothing of
 // the service's selection) or from the deterministic month generator.
 //
-//   zweval --redis=127.0.0.1:6379 --district=440304 --period=2026-03 --group=department \
+//   zweval --redis=127.0.0.1:6379 --district=440304 --period=2026-03 --group=department
 //          --compare=service.csv     # exit 1 on any byte difference
 //   zweval --generate_seed=7 --month=2026-03 --group=department --csv=march.csv
 //   zweval --generate_seed=7 --month=2026-03 --check   # prints "identical", exit 0
