@@ -31,7 +31,7 @@ struct ChangeRecord {
   std::string cursor;  // the entry id
   std::string event_id;
   int64_t version = 0;
-  EventState state = EventState::kUnspecified;  // after the write
+  EventState state = EventState::kUnspecified;     // after the write
   EventAction action = EventAction::kUnspecified;  // of the write's last step
   absl::Time at;
 };

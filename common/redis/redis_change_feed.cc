@@ -4,8 +4,8 @@
 #include <utility>
 
 #include "absl/strings/numbers.h"
-#include "absl/synchronization/notification.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "common/redis/keys.h"
 
 namespace zhiwang::redis {
@@ -131,10 +131,10 @@ void RedisChangeFeed::ReadAfter(
           return done(absl::InternalError("change feed: unexpected reply"));
         }
         if (r->elements[0].str == "trimmed") {
-          return done(absl::OutOfRangeError(absl::StrCat(
-              "cursor: '", cursor, "' is older than the change feed keeps (kept from ",
-              r->elements[1].str,
-              "); take a board snapshot (GetBoard) and resume from its cursor")));
+          return done(absl::OutOfRangeError(
+              absl::StrCat("cursor: '", cursor, "' is older than the change feed keeps (kept from ",
+                           r->elements[1].str,
+                           "); take a board snapshot (GetBoard) and resume from its cursor")));
         }
         std::vector<ChangeRecord> out;
         for (const RedisReply& e : r->elements[1].elements) {

@@ -9,8 +9,8 @@
 namespace zhiwang::console {
 
 EvaluationQuery MonthQuery(const std::string& district_id, const Period& month) {
-  return EvaluationQuery{.district_id = district_id, .period = month,
-                         .grouping = Grouping::kDepartment};
+  return EvaluationQuery{
+      .district_id = district_id, .period = month, .grouping = Grouping::kDepartment};
 }
 
 absl::StatusOr<EvaluationLatency> MeasureEvaluation(EvaluationSource* source,

@@ -27,7 +27,8 @@ absl::Status SendAll(redis::RedisClient* client, std::vector<std::vector<std::st
   }
   commands->clear();
   absl::MutexLock lock(&mu);
-  mu.Await(absl::Condition(+[](size_t* n) { return *n == 0; }, &remaining));
+  mu.Await(absl::Condition(
+      +[](size_t* n) { return *n == 0; }, &remaining));
   return first;
 }
 
@@ -53,6 +54,7 @@ absl::Status WriteStoredRecords(redis::RedisClient* client,
       ToProto(t, &p);
       push.push_back(p.SerializeAsString());
     }
+    commands.push_back({"DEL", redis::keys::Timeline(d, r.event.id)});  // rewrite, never append
     if (push.size() > 2) commands.push_back(std::move(push));
     commands.push_back({"ZADD", redis::keys::EventsByCreation(d),
                         absl::StrCat(absl::ToUnixMillis(r.event.created_at)), r.event.id});

@@ -3,9 +3,10 @@
 
 // feed (issue 6), tests only: writes event records (e.g. a generated month) to Redis in the
 // stored format — the event hash zw:{D}:ev:<id> {s, v, d}, the timeline list zw:{D}:tl:<id>
-// (entries in seq order), and the query indexes the evaluation reads: zw:{D}:ix:q:created
-// (creation ms) and, for events in a terminal state, zw:{D}:ix:q:closed (the ms of the
-// entry that made them terminal) — what create_event.lua / transition.lua write.
+// (entries in seq order; rewritten, so writing twice is harmless), and the query indexes the
+// evaluation reads: zw:{D}:ix:q:created (creation ms) and, for events in a terminal state,
+// zw:{D}:ix:q:closed (the ms of the entry that made them terminal) — what create_event.lua /
+// transition.lua write.
 
 #include <vector>
 

@@ -74,9 +74,8 @@ void EvaluationRunner::Run(EvaluationQuery query,
       done(absl::ResourceExhaustedError("too many evaluations are waiting; try again shortly"));
       return;
     }
-    queue_.push_back([this, query = std::move(query), done = std::move(done)] {
-      done(RunNow(query));
-    });
+    queue_.push_back(
+        [this, query = std::move(query), done = std::move(done)] { done(RunNow(query)); });
   }
   cv_.notify_one();
 }
@@ -105,9 +104,8 @@ absl::StatusOr<EvaluationResult> EvaluationRunner::RunNow(const EvaluationQuery&
       [&](auto done) { source_->Load(query.district_id, query.period, std::move(done)); });
   if (!events.ok()) return events.status();
   if (!query.scope.empty()) {
-    std::erase_if(*events, [&](const EventRecord& r) {
-      return !AreaContainsEvent(query.scope, r.event);
-    });
+    std::erase_if(*events,
+                  [&](const EventRecord& r) { return !AreaContainsEvent(query.scope, r.event); });
   }
   absl::StatusOr<GroupFigures> figures =
       Evaluate(*events, cfg->policies, cfg->calendar, query.period, query.grouping);

@@ -30,7 +30,8 @@ absl::StatusOr<Period> PeriodOf(const v1::EvaluateRequest& req, const absl::Time
       return WeekPeriod(day, tz);
     case v1::EvaluateRequest::kMonth:
       if (!absl::ParseCivilTime(req.month(), &month)) {
-        return absl::InvalidArgumentError(absl::StrCat("month: '", req.month(), "' is not YYYY-MM"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("month: '", req.month(), "' is not YYYY-MM"));
       }
       return MonthPeriod(month, tz);
     case v1::EvaluateRequest::kRange: {
@@ -69,20 +70,20 @@ absl::StatusOr<EvaluationQuery> EvaluationService::QueryFor(const Identity& who,
     case Role::kDistrictDispatcher:
     case Role::kStreetDispatcher: {
       if (who.area == req.district_id()) break;
-      std::shared_ptr<const District> d =
-          who.area.empty() ? nullptr : orgs_->FindByArea(who.area);
+      std::shared_ptr<const District> d = who.area.empty() ? nullptr : orgs_->FindByArea(who.area);
       if (d == nullptr || d->id() != req.district_id()) {
-        return absl::PermissionDeniedError(absl::StrCat(
-            "district_id: area '", who.area, "' of the caller is not in district ",
-            req.district_id()));
+        return absl::PermissionDeniedError(absl::StrCat("district_id: area '", who.area,
+                                                        "' of the caller is not in district ",
+                                                        req.district_id()));
       }
       q.scope = who.area;
       break;
     }
     default:
-      return absl::PermissionDeniedError(absl::StrCat(
-          "role ", RoleName(who.role), " may not read evaluations (leaders, dispatchers, "
-          "auditors and admins may)"));
+      return absl::PermissionDeniedError(
+          absl::StrCat("role ", RoleName(who.role),
+                       " may not read evaluations (leaders, dispatchers, "
+                       "auditors and admins may)"));
   }
   return q;
 }
@@ -116,10 +117,11 @@ grpc::ServerUnaryReactor* EvaluationService::ExportEvaluationCsv(grpc::CallbackS
     runner_->Run(*q, [q = *q, resp, finish](absl::StatusOr<EvaluationResult> r) {
       if (!r.ok()) return finish(r.status());
       resp->set_content(EvaluationCsv(r->figures, q.grouping));
-      resp->set_filename(absl::StrCat(
-          "evaluation-", q.district_id, q.scope.empty() ? "" : "-", q.scope, "-",
-          GroupingName(q.grouping), "-", absl::FormatTime("%Y%m%d%H%M", q.period.from, absl::UTCTimeZone()),
-          "-", absl::FormatTime("%Y%m%d%H%M", q.period.to, absl::UTCTimeZone()), ".csv"));
+      resp->set_filename(
+          absl::StrCat("evaluation-", q.district_id, q.scope.empty() ? "" : "-", q.scope, "-",
+                       GroupingName(q.grouping), "-",
+                       absl::FormatTime("%Y%m%d%H%M", q.period.from, absl::UTCTimeZone()), "-",
+                       absl::FormatTime("%Y%m%d%H%M", q.period.to, absl::UTCTimeZone()), ".csv"));
       finish(absl::OkStatus());
     });
   });

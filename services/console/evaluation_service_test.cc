@@ -174,10 +174,10 @@ TEST_F(EvaluationServiceTest, FiguresEqualThePureEvaluationAndAreCachedOnceFinal
   EXPECT_GT(d.closed_not_fixed(), 0);  // the generator resolves some as NOT_FIXED
   // The cache key exists in Redis under its documented name.
   Period march = MonthPeriod(absl::CivilMonth(2026, 3), tz_);
-  absl::StatusOr<redis::RedisReply> exists = client_->Call(
-      {"EXISTS", redis::keys::EvaluationCache("d1", "", "department",
-                                              absl::ToUnixMillis(march.from),
-                                              absl::ToUnixMillis(march.to), "cfg-test")});
+  absl::StatusOr<redis::RedisReply> exists =
+      client_->Call({"EXISTS", redis::keys::EvaluationCache(
+                                   "d1", "", "department", absl::ToUnixMillis(march.from),
+                                   absl::ToUnixMillis(march.to), "cfg-test")});
   ASSERT_TRUE(exists.ok());
   EXPECT_EQ(exists->integer, 1);
 }
@@ -202,19 +202,20 @@ TEST_F(EvaluationServiceTest, AreaScopedCallersSeeOnlyTheirAreasEvents) {
   ASSERT_FALSE(st1.empty());
   ASSERT_LT(st1.size(), month_.size());
   v1::EvaluateResponse resp;
-  ASSERT_TRUE(stub_->Evaluate(Context(kLeaderSt1).get(), March(v1::EVALUATION_GROUPING_DEPARTMENT),
-                              &resp)
-                  .ok());
+  ASSERT_TRUE(
+      stub_->Evaluate(Context(kLeaderSt1).get(), March(v1::EVALUATION_GROUPING_DEPARTMENT), &resp)
+          .ok());
   EXPECT_EQ(resp.scope(), "st1");
   EXPECT_EQ(FromResponse(resp), Direct(st1, Grouping::kDepartment));
-  ASSERT_TRUE(stub_->Evaluate(Context(kLeaderSt1).get(), March(v1::EVALUATION_GROUPING_STREET),
-                              &resp)
-                  .ok());
+  ASSERT_TRUE(
+      stub_->Evaluate(Context(kLeaderSt1).get(), March(v1::EVALUATION_GROUPING_STREET), &resp)
+          .ok());
   ASSERT_EQ(resp.groups_size(), 1);  // only their street's row
   EXPECT_EQ(resp.groups(0).group_id(), "st1");
   // A district dispatcher sees the whole district.
-  ASSERT_TRUE(stub_->Evaluate(Context(kDistrictDispatcher).get(),
-                              March(v1::EVALUATION_GROUPING_STREET), &resp)
+  ASSERT_TRUE(stub_
+                  ->Evaluate(Context(kDistrictDispatcher).get(),
+                             March(v1::EVALUATION_GROUPING_STREET), &resp)
                   .ok());
   EXPECT_EQ(resp.groups_size(), 3);
   EXPECT_EQ(resp.scope(), "");
@@ -264,7 +265,8 @@ TEST_F(EvaluationServiceTest, CsvExportIsTheEvaluationCsv) {
   grpc::Status s = stub_->ExportEvaluationCsv(Context(kAdmin).get(),
                                               March(v1::EVALUATION_GROUPING_COMMUNITY), &file);
   ASSERT_TRUE(s.ok()) << s.error_message();
-  EXPECT_EQ(file.content(), EvaluationCsv(Direct(month_, Grouping::kCommunity), Grouping::kCommunity));
+  EXPECT_EQ(file.content(),
+            EvaluationCsv(Direct(month_, Grouping::kCommunity), Grouping::kCommunity));
   EXPECT_EQ(file.content().substr(0, 3), "\xEF\xBB\xBF");  // UTF-8 BOM
   EXPECT_NE(file.filename().find("community"), std::string::npos);
 }

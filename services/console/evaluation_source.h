@@ -40,8 +40,7 @@ class EvaluationSource {
   virtual void Load(const std::string& district_id, const Period& period,
                     Done<std::vector<EventRecord>> done) = 0;
   // The cached figures, or nullopt when there are none.
-  virtual void GetCached(const EvaluationCacheKey& key,
-                         Done<std::optional<GroupFigures>> done) = 0;
+  virtual void GetCached(const EvaluationCacheKey& key, Done<std::optional<GroupFigures>> done) = 0;
   // Caches `figures` (the caller only caches finished periods: their figures are frozen).
   virtual void PutCached(const EvaluationCacheKey& key, const GroupFigures& figures,
                          Done<bool> done) = 0;

@@ -110,7 +110,8 @@ TEST_F(EvaluationSourceContractTest, BothSelectTheSameInputsForEveryPeriod) {
 TEST_F(EvaluationSourceContractTest, LoadedRecordsEvaluateLikeTheOriginals) {
   const Period march = MonthPeriod(absl::CivilMonth(2026, 3), kTz);
   std::promise<absl::StatusOr<std::vector<EventRecord>>> done;
-  s_.redis->Load("d1", march, [&](absl::StatusOr<std::vector<EventRecord>> r) { done.set_value(r); });
+  s_.redis->Load("d1", march,
+                 [&](absl::StatusOr<std::vector<EventRecord>> r) { done.set_value(r); });
   absl::StatusOr<std::vector<EventRecord>> loaded = done.get_future().get();
   ASSERT_TRUE(loaded.ok()) << loaded.status();
   std::map<std::string, const EventRecord*> by_id;

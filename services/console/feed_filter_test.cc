@@ -49,10 +49,10 @@ TEST(FeedFilterTest, AreaAtAnyLevel) {
 }
 
 TEST(FeedFilterTest, DepartmentIsTheHoldingOne) {
-  EXPECT_TRUE(FeedSends({.department_id = "dep_a"}, kAdmin, Change(EventState::kDispatched),
-                        MakeEvent()));
-  EXPECT_FALSE(FeedSends({.department_id = "dep_b"}, kAdmin, Change(EventState::kDispatched),
-                         MakeEvent()));
+  EXPECT_TRUE(
+      FeedSends({.department_id = "dep_a"}, kAdmin, Change(EventState::kDispatched), MakeEvent()));
+  EXPECT_FALSE(
+      FeedSends({.department_id = "dep_b"}, kAdmin, Change(EventState::kDispatched), MakeEvent()));
 }
 
 TEST(FeedFilterTest, StatesAreTheChangesTargetStates) {

@@ -11,9 +11,9 @@
 
 namespace zhiwang::console {
 
-FeedReactor::FeedReactor(ChangeFeedReader* feed, EventStore* store, FeedTimer* timer,
-                         Identity who, std::string district_id, std::string cursor,
-                         FeedFilter filter, FeedSettings settings)
+FeedReactor::FeedReactor(ChangeFeedReader* feed, EventStore* store, FeedTimer* timer, Identity who,
+                         std::string district_id, std::string cursor, FeedFilter filter,
+                         FeedSettings settings)
     : feed_(feed),
       store_(store),
       timer_(timer),

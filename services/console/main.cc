@@ -12,10 +12,10 @@
 #include "common/rpc/log.h"
 #include "common/rpc/server_runner.h"
 #include "common/rpc/service_context.h"
-#include "services/console/evaluation_service.h"         // feed
-#include "services/console/feed_service.h"               // feed
-#include "services/console/redis_evaluation_source.h"    // feed
-#include "services/sla/sla_config_loader.h"              // feed
+#include "services/console/evaluation_service.h"       // feed
+#include "services/console/feed_service.h"             // feed
+#include "services/console/redis_evaluation_source.h"  // feed
+#include "services/sla/sla_config_loader.h"            // feed
 
 // feed (issue 6): WatchEvents (docs/console.md, "Feed").
 ABSL_FLAG(int, feed_batch, 100, "change-feed entries a WatchEvents stream reads at a time");
@@ -42,15 +42,15 @@ int main(int argc, char** argv) {
   // background workers in `on_stop`.
   // feed (issue 6): the live feed (docs/console.md, "Feed").
   redis::RedisChangeFeed change_feed(&(*ctx)->redis());
-  console::FeedService feed(&change_feed, &(*ctx)->events(),
-                            {.batch = absl::GetFlag(FLAGS_feed_batch),
-                             .poll = absl::GetFlag(FLAGS_feed_poll)});
+  console::FeedService feed(
+      &change_feed, &(*ctx)->events(),
+      {.batch = absl::GetFlag(FLAGS_feed_batch), .poll = absl::GetFlag(FLAGS_feed_poll)});
   services.push_back(&feed);
   // feed (issue 6): the evaluation RPC (docs/evaluation.md); figures need the SLA policies.
   sla::SlaConfig sla_config;
   std::map<std::string, std::vector<v1::BusinessCalendarYear>> sla_years;
-  if (absl::Status s = sla::LoadSlaConfig(absl::GetFlag(FLAGS_sla_policies), {}, &sla_config,
-                                          &sla_years);
+  if (absl::Status s =
+          sla::LoadSlaConfig(absl::GetFlag(FLAGS_sla_policies), {}, &sla_config, &sla_years);
       !s.ok()) {
     Log(LogLevel::kError, "cannot load SLA policies", {{"error", s.ToString()}});
     return 1;

@@ -63,8 +63,8 @@ struct LoadState {
   std::vector<EventRecord> out;
   size_t remaining = 0;  // replies outstanding in the current chunk
   absl::Status failure;
-  std::vector<std::optional<std::string>> blobs;             // per id of the chunk
-  std::vector<std::vector<std::string>> timelines;           // per id of the chunk
+  std::vector<std::optional<std::string>> blobs;    // per id of the chunk
+  std::vector<std::vector<std::string>> timelines;  // per id of the chunk
 };
 
 void SendChunk(std::shared_ptr<LoadState> st);
@@ -76,7 +76,8 @@ void ChunkDone(std::shared_ptr<LoadState> st) {
     if (!st->blobs[i].has_value()) continue;  // gone since it was indexed
     v1::Event e;
     if (!e.ParseFromString(*st->blobs[i])) {
-      st->failure = absl::DataLossError(absl::StrCat("event ", st->ids[begin + i], " does not parse"));
+      st->failure =
+          absl::DataLossError(absl::StrCat("event ", st->ids[begin + i], " does not parse"));
       break;
     }
     EventRecord r;
@@ -144,7 +145,8 @@ void SendChunk(std::shared_ptr<LoadState> st) {
 }  // namespace
 
 void LoadEventRecords(redis::RedisClient* client, const std::string& district_id,
-                      std::vector<std::string> ids, int chunk, Done<std::vector<EventRecord>> done) {
+                      std::vector<std::string> ids, int chunk,
+                      Done<std::vector<EventRecord>> done) {
   if (ids.empty()) return done(std::vector<EventRecord>{});
   auto st = std::make_shared<LoadState>();
   st->client = client;

@@ -152,9 +152,8 @@ void SlaWorker::Trim(const std::string& district_id) {
   if (min_id.empty()) return;
   // feed (issue 6): consoles resume WatchEvents from a cursor, so keep at least
   // `feed_retention` of history whatever the groups acknowledged (docs/console.md).
-  std::string retained =
-      absl::StrCat(std::max<int64_t>(0, absl::ToUnixMillis(clock_->Now() - options_.feed_retention)),
-                   "-0");
+  std::string retained = absl::StrCat(
+      std::max<int64_t>(0, absl::ToUnixMillis(clock_->Now() - options_.feed_retention)), "-0");
   if (IdLess(retained, min_id)) min_id = retained;
   if (absl::StatusOr<int64_t> trimmed = redis::TrimChangeFeed(reader_, district_id, min_id);
       !trimmed.ok()) {

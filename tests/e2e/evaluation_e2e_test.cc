@@ -1,7 +1,7 @@
 // feed (issue 6, item 4): a hand-checked small case end to end. Five events are driven
 // through the real RPCs of the real binaries (zw-intake, zw-router, zw-dispatch), then
 // zw-console's EvaluationService.Evaluate must give exactly the figures worked out by hand
-// below. The SLA policies are written by the test: 24×7 calendar, resolve limit 30 days
+// below. The SLA policies are written by the test: 24×7 calendar, resolve limit 720 natural hours
 // for category 0101 (every task resolved in the test is on time) and 1 second for 0104
 // (the test waits 1.5 s between claim and resolve, so that task is overdue). Only counts
 // are asserted, never a duration.
@@ -23,20 +23,26 @@ namespace zhiwang::e2e {
 namespace {
 
 constexpr char kPolicies[] = R"pb(
-calendar_files: ["calendar.textpb"]
-policies { stage: SLA_STAGE_RESOLVE limit { unit: TIME_UNIT_NATURAL_DAYS amount: 30 } }
-policies { category: "0104" stage: SLA_STAGE_RESOLVE
-           limit { unit: TIME_UNIT_NATURAL_SECONDS amount: 1 } }
+  calendar_files: [ "calendar.textpb" ]
+  policies {
+    stage: SLA_STAGE_RESOLVE
+    limit { unit: TIME_UNIT_NATURAL_HOURS amount: 720 }
+  }
+  policies {
+    category: "0104"
+    stage: SLA_STAGE_RESOLVE
+    limit { unit: TIME_UNIT_NATURAL_SECONDS amount: 1 }
+  }
 )pb";
 
 constexpr char kCalendar[] = R"pb(
-id: "always-2026"
-year: 2026
-time_zone: "Asia/Shanghai"
-provisional: false
-source: "evaluation e2e test"
-periods { start_minute: 0 end_minute: 1440 }
-working_weekdays: [1, 2, 3, 4, 5, 6, 7]
+  id: "always-2026"
+  year: 2026
+  time_zone: "Asia/Shanghai"
+  provisional: false
+  source: "evaluation e2e test"
+  periods { start_minute: 0 end_minute: 1440 }
+  working_weekdays: [ 1, 2, 3, 4, 5, 6, 7 ]
 )pb";
 
 class EvaluationE2E : public StackSuite {
@@ -141,9 +147,8 @@ TEST_F(EvaluationE2E, SmallCaseEqualsFiguresWorkedOutByHand) {
   auto evaluate = [&](v1::EvaluationGrouping g) {
     req.set_grouping(g);
     v1::EvaluateResponse resp;
-    grpc::Status s = CallWithRetry(Admin(), [&](grpc::ClientContext* ctx) {
-      return evaluation_->Evaluate(ctx, req, &resp);
-    });
+    grpc::Status s = CallWithRetry(
+        Admin(), [&](grpc::ClientContext* ctx) { return evaluation_->Evaluate(ctx, req, &resp); });
     EXPECT_TRUE(s.ok()) << s.error_message();
     std::map<std::string, v1::GroupFigures> out;
     for (const v1::GroupFigures& f : resp.groups()) out[f.group_id()] = f;

@@ -20,8 +20,8 @@
 #include <cstdint>
 #include <fstream>
 #include <future>
-#include <iterator>
 #include <iostream>
+#include <iterator>
 #include <random>
 #include <string>
 #include <vector>
@@ -30,11 +30,11 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/str_cat.h"
-#include "absl/time/civil_time.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/time/civil_time.h"
 #include "common/redis/keys.h"
 #include "common/redis/redis_client.h"
 #include "services/console/evaluation.h"
@@ -118,8 +118,8 @@ absl::StatusOr<std::vector<EventRecord>> ReadDistrict(const std::string& address
   if (hp.first.empty() || !absl::SimpleAtoi(hp.second, &port)) {
     return absl::InvalidArgumentError(absl::StrCat("redis: \"", address, "\" is not host:port"));
   }
-  auto client = redis::RedisClient::Connect({.host = hp.first, .port = port,
-                                             .command_timeout = absl::Seconds(30)});
+  auto client = redis::RedisClient::Connect(
+      {.host = hp.first, .port = port, .command_timeout = absl::Seconds(30)});
   if (!client.ok()) return client.status();
   const std::string prefix = redis::keys::EventPrefix(district);
   std::vector<std::string> ids;

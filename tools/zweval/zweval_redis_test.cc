@@ -108,8 +108,10 @@ TEST(ZwevalRedisTest, ServiceCsvEqualsRecomputationFromRawTimelines) {
       std::ofstream out(path, std::ios::binary | std::ios::trunc);
       out << file.content();
     }
-    std::vector<std::string> args = {absl::StrCat("--redis=127.0.0.1:", port), "--district=d1",
-                                     "--period=2026-03", absl::StrCat("--group=", name),
+    std::vector<std::string> args = {absl::StrCat("--redis=127.0.0.1:", port),
+                                     "--district=d1",
+                                     "--period=2026-03",
+                                     absl::StrCat("--group=", name),
                                      absl::StrCat("--sla_policies=", ZW_SLA_POLICIES),
                                      absl::StrCat("--compare=", path)};
     EXPECT_EQ(RunZweval(args), 0) << name;
