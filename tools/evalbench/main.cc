@@ -27,6 +27,7 @@ ABSL_FLAG(std::string, district, "evalbench", "district id the generated events 
 ABSL_FLAG(int, events, 20000, "events to generate in March 2026 (1..2000000)");
 ABSL_FLAG(int, uncached_runs, 10, "timed uncached evaluations");
 ABSL_FLAG(int, cached_runs, 200, "timed cached evaluations");
+ABSL_FLAG(int, chunk, 2000, "events read per pipelined round (RedisEvaluationSource)");
 ABSL_FLAG(std::string, sla_policies, ZW_DEFAULT_SLA_POLICIES, "SLA policy file");
 
 namespace zhiwang::console {
@@ -67,7 +68,7 @@ int Run() {
   if (absl::Status s = WriteStoredRecords(client->get(), *month); !s.ok()) return Fail(s);
   std::cout << "wrote " << month->size() << " events in " << Ms(absl::Now() - t0) << "\n";
 
-  RedisEvaluationSource source(client->get());
+  RedisEvaluationSource source(client->get(), absl::GetFlag(FLAGS_chunk));
   const Period march = MonthPeriod(absl::CivilMonth(2026, 3), o.time_zone);
   EvaluationQuery q = MonthQuery(o.district_id, march);
   {
