@@ -101,6 +101,7 @@ std::string LightIndex(absl::string_view d, absl::string_view which, absl::strin
   if (scope.empty()) return absl::StrCat(Prefix(d), "ix:q:", which);
   return absl::StrCat(Prefix(d), "ix:q:", which, ":", scope, ":", value);
 }
+std::string QueryIndexPrefix(absl::string_view d) { return absl::StrCat(Prefix(d), "ix:q:"); }
 // ---- end query
 
 }  // namespace zhiwang::redis::keys

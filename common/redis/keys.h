@@ -124,6 +124,9 @@ std::string QueryCounters(absl::string_view district, absl::string_view scope);
 // "street" or "dep"; written by sla_arm.lua
 std::string LightIndex(absl::string_view district, absl::string_view which, absl::string_view scope,
                        absl::string_view value);
+// "zw:{D}:ix:q:": the board script (services/console/scripts/query_board.lua) appends
+// "<dl|yl>:<street|dep>:<id>" to it, the LightIndex layout.
+std::string QueryIndexPrefix(absl::string_view district);
 // ---- end query
 
 }  // namespace zhiwang::redis::keys

@@ -12,10 +12,12 @@
 #include "common/rpc/log.h"
 #include "common/rpc/server_runner.h"
 #include "common/rpc/service_context.h"
-#include "services/console/evaluation_service.h"       // feed
-#include "services/console/feed_service.h"             // feed
+#include "services/console/evaluation_service.h"  // feed
+#include "services/console/feed_service.h"        // feed
+#include "services/console/query_service.h"
 #include "services/console/redis_evaluation_source.h"  // feed
-#include "services/sla/sla_config_loader.h"            // feed
+#include "services/console/redis_query_store.h"
+#include "services/sla/sla_config_loader.h"  // feed
 
 // feed (issue 6): WatchEvents (docs/console.md, "Feed").
 ABSL_FLAG(int, feed_batch, 100, "change-feed entries a WatchEvents stream reads at a time");
@@ -35,7 +37,11 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::vector<grpc::Service*> services;
-  // ---- query (issue 6): QueryService — registered here once it lands.
+  // ---- query (issue 6): QueryService.
+  console::RedisQueryStore queries(&(*ctx)->redis());
+  console::QueryService query_service(&(*ctx)->events(), &queries, &(*ctx)->orgs(),
+                                      &(*ctx)->clock());
+  services.push_back(&query_service);
 
   // ---- other console services (feed engineer: FeedService / EvaluationService) ----
   // Construct them above this line's block end and push_back into `services`; stop their

@@ -108,6 +108,22 @@ absl::Status RedisSlaStore::Arm(const std::string& district_id, int64_t expected
                                    absl::StrCat(r.generation),
                                    r.facts.department_id,
                                    blob.SerializeAsString()};
+  // query (issue 6): the console's light indexes follow the running clock.
+  std::vector<std::string> script_keys = {redis::keys::SlaRecord(district_id, r.event_id),
+                                          redis::keys::SlaTimers(district_id)};
+  bool running = r.stage != Stage::kNone && !r.suspended;
+  args.push_back(r.event_id);
+  args.push_back(running ? absl::StrCat(absl::ToUnixMillis(r.deadline)) : "");
+  args.push_back(running ? absl::StrCat(absl::ToUnixMillis(r.yellow_at)) : "");
+  if (running) {
+    for (auto [scope, value] : {std::pair<std::string, std::string>{"", ""},
+                                {"street", r.facts.street_id},
+                                {"dep", r.facts.department_id}}) {
+      if (!scope.empty() && value.empty()) continue;
+      script_keys.push_back(redis::keys::LightIndex(district_id, "dl", scope, value));
+      script_keys.push_back(redis::keys::LightIndex(district_id, "yl", scope, value));
+    }
+  }
   for (const Timer& t : plan.timers) {
     v1::Notification n;
     ToProto(t.notice, &n);
@@ -126,10 +142,8 @@ absl::Status RedisSlaStore::Arm(const std::string& district_id, int64_t expected
     }
     args.push_back(std::move(order_blob));
   }
-  absl::StatusOr<RedisReply> reply = RunScript(
-      client_, SlaArmScript(),
-      {redis::keys::SlaRecord(district_id, r.event_id), redis::keys::SlaTimers(district_id)},
-      std::move(args));
+  absl::StatusOr<RedisReply> reply =
+      RunScript(client_, SlaArmScript(), std::move(script_keys), std::move(args));
   if (!reply.ok()) return reply.status();
   if (reply->type != Type::kArray || reply->elements.empty()) {
     return absl::InternalError("unexpected reply from sla_arm");
@@ -145,7 +159,9 @@ absl::StatusOr<std::vector<Notice>> RedisSlaStore::FireDue(const std::string& di
   static const std::string* const kMap = new std::string(StateStageMap());
   absl::StatusOr<RedisReply> reply =
       RunScript(client_, SlaFireScript(),
-                {redis::keys::SlaTimers(district_id), redis::keys::Notifications(district_id)},
+                {redis::keys::SlaTimers(district_id), redis::keys::Notifications(district_id),
+                 redis::keys::SupervisedEvents(district_id),  // query (issue 6)
+                 redis::keys::EventsByCreation(district_id)},
                 {absl::StrCat(absl::ToUnixMillis(now)), absl::StrCat(max),
                  redis::keys::SlaRecordPrefix(district_id), redis::keys::EventPrefix(district_id),
                  *kMap, redis::keys::SupervisionOrderPrefix(district_id)});

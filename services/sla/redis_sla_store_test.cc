@@ -103,6 +103,29 @@ TEST_P(RedisSlaStoreTest, TimerOfAStageTheEventHasLeftIsDroppedEvenBeforeTheChan
   EXPECT_EQ(*s().TimerCount("d1"), 0);
 }
 
+// query (issue 6): arming keeps the console's light indexes; an opened supervision order
+// marks the event supervised; an ended clock leaves the light indexes.
+TEST_P(RedisSlaStoreTest, ArmingKeepsLightIndexesAndOrdersMarkSupervised) {
+  auto score = [&](const std::string& key) -> std::string {
+    absl::StatusOr<RedisReply> r = client()->Call({"ZSCORE", key, "e1"});
+    EXPECT_TRUE(r.ok());
+    return r.ok() && !r->is_nil() ? r->str : "nil";
+  };
+  auto ms = [&](int s) { return absl::StrCat(absl::ToUnixMillis(t0_ + absl::Seconds(s))); };
+  Apply("e1", 1, EventState::kReported, EventAction::kReport, 0);
+  EXPECT_EQ(score(redis::keys::LightIndex("d1", "dl", "", "")), ms(10));
+  EXPECT_EQ(score(redis::keys::LightIndex("d1", "yl", "", "")), ms(8));
+  EXPECT_EQ(score(redis::keys::LightIndex("d1", "dl", "street", "st1")), ms(10));
+  EXPECT_EQ(score(redis::keys::LightIndex("d1", "yl", "dep", "st1_urban")), ms(8));
+  EXPECT_EQ(score(redis::keys::SupervisedEvents("d1")), "nil");
+  EXPECT_EQ(FireIds(1000).size(), 4u);  // the last rung opens a supervision order
+  EXPECT_NE(score(redis::keys::SupervisedEvents("d1")), "nil");
+  Apply("e1", 2, EventState::kCancelled, EventAction::kCancel, 40);
+  EXPECT_EQ(score(redis::keys::LightIndex("d1", "dl", "", "")), "nil");
+  EXPECT_EQ(score(redis::keys::LightIndex("d1", "yl", "street", "st1")), "nil");
+  EXPECT_EQ(score(redis::keys::LightIndex("d1", "dl", "dep", "st1_urban")), "nil");
+}
+
 TEST(StateStageMapTest, NamesEveryStateWithAClock) {
   std::string m = StateStageMap();
   EXPECT_NE(m.find(",1:1,"), std::string::npos);   // reported → accept

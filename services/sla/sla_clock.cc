@@ -30,6 +30,12 @@ absl::Status Arm(const StagePolicy& policy, const BusinessCalendar& cal, ArmPlan
       AddTime(cal, r.working_time, r.run_started, r.limit - r.consumed);
   if (!deadline.ok()) return deadline.status();
   r.deadline = *deadline;
+  // query (issue 6): the yellow instant, for the console's light indexes.
+  absl::StatusOr<absl::Time> yellow =
+      AddTime(cal, r.working_time, r.run_started,
+              std::max(r.limit * r.yellow_share - r.consumed, absl::ZeroDuration()));
+  if (!yellow.ok()) return yellow.status();
+  r.yellow_at = std::min(*yellow, r.deadline);
   for (int i = 0; i < static_cast<int>(policy.ladder.size()); ++i) {
     if (std::find(r.fired_rungs.begin(), r.fired_rungs.end(), i) != r.fired_rungs.end()) continue;
     const Rung& rung = policy.ladder[i];

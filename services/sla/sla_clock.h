@@ -66,6 +66,9 @@ struct SlaRecord {
   bool suspended = false;
   absl::Time stage_started;
   absl::Time deadline;
+  // query (issue 6): when the stage's yellow share of the limit is used up (set with
+  // `deadline` by arming; the console's light indexes are scored by both).
+  absl::Time yellow_at;
   absl::Duration suspended_total;
   int extensions = 0;
   double yellow_share = 0.8;

@@ -50,7 +50,7 @@ const char* BinaryOf(Service s) {
     case Service::kSla:
     case Service::kSla2:
       return ZW_SLA_BIN;
-    case Service::kConsole:  // feed
+    case Service::kConsole:
       return ZW_CONSOLE_BIN;
   }
   return "";
@@ -94,7 +94,7 @@ const char* ServiceName(Service s) {
       return "sla";
     case Service::kSla2:
       return "sla2";
-    case Service::kConsole:  // feed
+    case Service::kConsole:
       return "console";
   }
   return "?";
@@ -289,9 +289,9 @@ absl::Status Stack::StartService(Service s, const std::vector<std::string>& extr
     case Service::kDispatch:
       dispatch_ = v1::DispatchService::NewStub(p.channel);
       break;
-    case Service::kSla:  // SLA suites make their own stubs from address()
+    case Service::kSla:  // SLA and console suites make their own stubs from address()
     case Service::kSla2:
-    case Service::kConsole:  // feed: console suites too
+    case Service::kConsole:
       break;
   }
   return WaitServing(s, give_up - absl::Now());

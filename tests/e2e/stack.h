@@ -47,8 +47,8 @@
 namespace zhiwang::e2e {
 
 // kSla and kSla2 (two zw-sla replicas) are not in kAllServices: SLA suites start them.
-// feed (issue 6): kConsole (zw-console) neither: console suites start it and make their
-// stubs from address().
+// kConsole (zw-console, issue 6) likewise: console suites start it and make their stubs
+// from address().
 enum class Service { kRouter = 0, kIntake = 1, kDispatch = 2, kSla = 3, kSla2 = 4, kConsole = 5 };
 inline constexpr std::array<Service, 3> kAllServices = {Service::kRouter, Service::kIntake,
                                                         Service::kDispatch};

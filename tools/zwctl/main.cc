@@ -43,6 +43,8 @@ Commands:
                  re-routed, and a failed verification that is reworked.
   get            --intake=HOST:PORT --event=ID [--district_file=PATH]
                  prints one event's journey.
+  console        --console=HOST:PORT [--district_file=PATH]
+                 the console's board of the district and its newest events (issue 6).
   org validate   --file=PATH
                  parses and validates an organisation file; errors name file:line and id.
   org load       --file=PATH --admin=HOST:PORT
@@ -76,6 +78,7 @@ int main(int argc, char** argv) {
   if (command == "load-district") return zhiwang::zwctl::RunLoadDistrict();
   if (command == "demo") return zhiwang::zwctl::RunDemo();
   if (command == "get") return zhiwang::zwctl::RunGet();
+  if (command == "console") return zhiwang::zwctl::RunConsole();
   std::fprintf(stderr, "zwctl: unknown command '%s'\n\n%s\n", args[1], kUsage);
   return 2;
 }

@@ -42,6 +42,8 @@ int RunOrg(const std::string& sub);
 // auth (issue 7): "issue" --key_file --kid --subject --role [--area --department --ttl
 // --issuer]; prints a zw1 bearer token (docs/auth.md).
 int RunToken(const std::string& sub);
+// query (issue 6): the board and the newest events through QueryService (--console).
+int RunConsole();
 
 // A caller identity, sent as the development header
 //   x-zw-dev-identity: subject=<id>;role=<role>;area=<area>;department=<department>

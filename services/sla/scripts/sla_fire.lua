@@ -6,7 +6,8 @@
 -- same script as the removal, so concurrent replicas and crashes cannot fire a rung twice.
 -- The notification's fired_at (field 11) and the order's opened_at (field 3) are
 -- appended to the prepared protobuf blobs (a repeated embedded field merges).
--- KEYS: 1 district timer set, 2 notification stream
+-- KEYS: 1 district timer set, 2 notification stream, 3 supervised-events index and
+--       4 creation index (query, issue 6: an opened order marks the event supervised)
 -- ARGV: 1 now ms, 2 max, 3 SLA record key prefix, 4 event key prefix,
 --       5 state→stage map ",<state>:<stage>,…,", 6 supervision order key prefix
 -- Returns the fired notification blobs.
@@ -49,6 +50,10 @@ for _, m in ipairs(due) do
         if r[7] then
           redis.call('SET', ARGV[6] .. r[7], r[8] .. timestamp_field(26, now))
           redis.call('HSET', rk, 'so', (r[9] or ',') .. r[7] .. ',')
+          if KEYS[3] then
+            local created = redis.call('ZSCORE', KEYS[4], e) or ARGV[1]
+            redis.call('ZADD', KEYS[3], created, e)
+          end
         end
         fired[#fired + 1] = blob
       end
