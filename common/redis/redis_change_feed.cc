@@ -31,21 +31,23 @@ end
 return {'ok', redis.call('XRANGE', KEYS[1], '(' .. ARGV[1], '+', 'COUNT', ARGV[2])}
 )lua";
 
-// KEYS: feed, floor. ARGV: min id. Raises the floor, trims; returns the entries removed.
+// KEYS: feed, floor. ARGV: min id. Trims below min id, but never the newest entry (so a
+// snapshot's cursor, the newest id, is never below the floor), raises the floor to what
+// was trimmed below; returns the entries removed. An empty feed is left alone.
 constexpr char kTrimScript[] = R"lua(
-local function parse(id)
-  local ms, seq = string.match(id, '^(%d+)-(%d+)$')
-  return tonumber(ms), tonumber(seq)
+local function less(a, b)
+  local am, as = string.match(a, '^(%d+)-(%d+)$')
+  local bm, bs = string.match(b, '^(%d+)-(%d+)$')
+  am, as, bm, bs = tonumber(am), tonumber(as), tonumber(bm), tonumber(bs)
+  return am < bm or (am == bm and as < bs)
 end
+local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+if not last[1] then return 0 end
+local min_id = ARGV[1]
+if less(last[1][1], min_id) then min_id = last[1][1] end
 local cur = redis.call('GET', KEYS[2])
-local raise = true
-if cur then
-  local cm, cs = parse(cur)
-  local nm, ns = parse(ARGV[1])
-  if cm > nm or (cm == nm and cs >= ns) then raise = false end
-end
-if raise then redis.call('SET', KEYS[2], ARGV[1]) end
-return redis.call('XTRIM', KEYS[1], 'MINID', ARGV[1])
+if not cur or less(cur, min_id) then redis.call('SET', KEYS[2], min_id) end
+return redis.call('XTRIM', KEYS[1], 'MINID', min_id)
 )lua";
 
 // KEYS: feed, floor. The newest entry id, else the floor, else "0-0".

@@ -31,9 +31,11 @@ class RedisChangeFeed : public ChangeFeedReader {
   RedisClient* client_;
 };
 
-// Removes the district's change-feed entries with an id below `min_id` (XTRIM MINID) and
-// raises the floor to `min_id` (never lowers it), atomically. Returns the number of
-// entries removed. Blocking (Call): not from a Redis callback.
+// Removes the district's change-feed entries with an id below `min_id` (XTRIM MINID) — but
+// never the newest entry, so a snapshot's cursor (the newest id, e.g. GetBoard's) is never
+// below the floor — and raises the floor to the id it trimmed below (never lowers it),
+// atomically. An empty feed is left alone. Returns the number of entries removed.
+// Blocking: not from a Redis callback.
 absl::StatusOr<int64_t> TrimChangeFeed(RedisClient* client, const std::string& district_id,
                                        const std::string& min_id);
 

@@ -309,6 +309,29 @@ TEST_F(FeedServiceTest, CursorOlderThanTheRetainedFeedIsOutOfRange) {
   }
 }
 
+TEST_F(FeedServiceTest, TrimKeepsTheNewestEntrySoASnapshotCursorResumes) {
+  for (int i = 0; i < 3; ++i) Report(kWorker1);
+  std::promise<absl::StatusOr<std::string>> tail;
+  feed_->Tail("440304", [&](absl::StatusOr<std::string> t) { tail.set_value(t); });
+  absl::StatusOr<std::string> newest = tail.get_future().get();  // a board's cursor
+  ASSERT_TRUE(newest.ok());
+  // Everything is older than this bound, yet the newest entry stays.
+  absl::StatusOr<int64_t> trimmed =
+      redis::TrimChangeFeed(client_.get(), "440304", "99999999999999-0");
+  ASSERT_TRUE(trimmed.ok()) << trimmed.status();
+  EXPECT_EQ(*trimmed, 2);
+  absl::StatusOr<redis::RedisReply> floor =
+      client_->Call({"GET", redis::keys::ChangeFeedFloor("440304")});
+  ASSERT_TRUE(floor.ok());
+  EXPECT_EQ(floor->str, *newest);
+  std::string later = Report(kWorker2);
+  Watch w = OpenFrom(kAdmin, *newest);
+  std::optional<v1::EventChange> m = w.Next();
+  ASSERT_TRUE(m.has_value()) << w.reader->Finish().error_message();
+  EXPECT_EQ(m->event_id(), later);
+  w.ctx->TryCancel();
+}
+
 TEST_F(FeedServiceTest, FromNowSendsOnlyLaterChanges) {
   std::string before = Report(kWorker1);
   Watch w = Open(kAdmin, {});
