@@ -175,6 +175,12 @@ absl::Status CheckParameters(const Event& event, const Command& c) {
       }
       return absl::OkStatus();
     case A::kResolve:
+      if (!c.reason_code.empty() && !IsResolveReasonCode(c.reason_code)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "reason_code: '", c.reason_code,
+            "' is not a resolution reason (FIXED or NOT_FIXED, see docs/lifecycle.md)"));
+      }
+      [[fallthrough]];
     case A::kSelfResolve:
       if (c.evidence.empty()) {
         return absl::InvalidArgumentError(absl::StrCat(
@@ -398,6 +404,13 @@ std::span<const TransitionRule> TransitionTable() { return Table(); }
 
 bool IsRejectReasonCode(absl::string_view code) {
   for (const char* c : kRejectReasonCodes) {
+    if (absl::EqualsIgnoreCase(code, c)) return true;
+  }
+  return false;
+}
+
+bool IsResolveReasonCode(absl::string_view code) {
+  for (const char* c : kResolveReasonCodes) {
     if (absl::EqualsIgnoreCase(code, c)) return true;
   }
   return false;

@@ -68,6 +68,13 @@ inline constexpr const char* kRejectReasonCodes[] = {
     "INSUFFICIENT_INFORMATION", "NOT_A_PROBLEM",    "OTHER"};
 bool IsRejectReasonCode(absl::string_view code);
 
+// feed (issue 6): the reason codes of a resolution (处置反馈), matched case-insensitively:
+// FIXED (also when empty) and NOT_FIXED (handled but not fixed: explained, not repairable;
+// counted apart by the evaluation, docs/evaluation.md). Anything else is INVALID_ARGUMENT
+// naming reason_code. Documented in docs/lifecycle.md.
+inline constexpr const char* kResolveReasonCodes[] = {"FIXED", "NOT_FIXED"};
+bool IsResolveReasonCode(absl::string_view code);
+
 // org (issue 3): reason codes of kTriage (on the timeline entry).
 inline constexpr char kTriageNoRule[] = "no_rule";
 inline constexpr char kTriageAdjudication[] = "adjudication";

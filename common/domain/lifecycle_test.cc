@@ -97,6 +97,7 @@ Command FullCommand(EventAction a) {
   c.action = a;
   c.note = "a note";
   c.reason_code = "NOT_OUR_JURISDICTION";
+  if (a == EventAction::kResolve) c.reason_code = "NOT_FIXED";  // feed: a resolution reason
   c.evidence = {Photo()};
   c.department_id = kOtherDept;
   c.merge_into = "440304-20261127-0000000002";
@@ -658,6 +659,24 @@ TEST(ApplyCommandTest, RejectWithoutReasonNamesField) {
   c.reason_code.clear();
   absl::StatusOr<TransitionOutcome> out =
       ApplyCommand(MakeEvent(S::kDispatched), Caller(R::kDepartmentOperator), c, kNow);
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(out.status().message().find("reason_code"), absl::string_view::npos) << out.status();
+}
+
+// feed (issue 6): resolve accepts FIXED / NOT_FIXED (any case) or none, refuses others.
+TEST(ApplyCommandTest, ResolveReasonCodesAreTheDocumentedSet) {
+  for (const char* ok : {"", "FIXED", "NOT_FIXED", "not_fixed"}) {
+    Command c = FullCommand(A::kResolve);
+    c.reason_code = ok;
+    EXPECT_TRUE(
+        ApplyCommand(MakeEvent(S::kInProgress), Caller(R::kDepartmentOperator), c, kNow).ok())
+        << ok;
+  }
+  Command c = FullCommand(A::kResolve);
+  c.reason_code = "NOT_OUR_JURISDICTION";
+  absl::StatusOr<TransitionOutcome> out =
+      ApplyCommand(MakeEvent(S::kInProgress), Caller(R::kDepartmentOperator), c, kNow);
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(out.status().message().find("reason_code"), absl::string_view::npos) << out.status();

@@ -27,6 +27,18 @@ std::string DepartmentQueue(absl::string_view d, absl::string_view dep) {
   return absl::StrCat(Prefix(d), "q:dep:", dep);
 }
 std::string ChangeFeed(absl::string_view d) { return absl::StrCat(Prefix(d), "q:changes"); }
+std::string ChangeFeedFloor(absl::string_view d) {
+  return absl::StrCat(Prefix(d), "q:changes:floor");
+}
+std::string EvaluationCache(absl::string_view d, absl::string_view scope,
+                            absl::string_view grouping, int64_t from_ms, int64_t to_ms,
+                            absl::string_view config) {
+  return absl::StrCat(Prefix(d), "eval:", scope, ":", grouping, ":", from_ms, ":", to_ms, ":",
+                      config);
+}
+std::string EvaluationScratch(absl::string_view d, int n) {
+  return absl::StrCat(Prefix(d), "tmp:eval:", n);
+}
 std::string Notifications(absl::string_view d) { return absl::StrCat(Prefix(d), "q:notify"); }
 // ---- org (issue 3)
 std::string TriageIndex(absl::string_view d, absl::string_view centre) {

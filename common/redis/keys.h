@@ -9,6 +9,7 @@
 // of one slot. District ids are restricted to [0-9A-Za-z_] (District::Create), so they
 // cannot break the tag. See docs/architecture.md.
 
+#include <cstdint>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -34,6 +35,21 @@ std::string DepartmentQueue(absl::string_view district, absl::string_view depart
 // zw:{D}:q:changes — stream of {e: event id, v: version, s: state, a: action, t: ms}: one
 // entry per committed transition (the change feed for the SLA service, consoles, audit)
 std::string ChangeFeed(absl::string_view district);
+// feed (issue 6): zw:{D}:q:changes:floor — string: the change-feed entry id below which
+// entries were trimmed (every entry < floor is gone); absent = nothing trimmed. Written
+// with the trim (TrimChangeFeed), read with the feed (WatchEvents answers OUT_OF_RANGE for
+// a cursor below it).
+std::string ChangeFeedFloor(absl::string_view district);
+// feed (issue 6): zw:{D}:eval:<scope>:<grouping>:<from ms>:<to ms>:<config> — string: the
+// serialized figures (zhiwang.v1.EvaluationSnapshot) of a finished period, frozen; scope
+// is the caller's area ("" for the whole district), config a fingerprint of the SLA
+// policies. Expires after 400 days.
+std::string EvaluationCache(absl::string_view district, absl::string_view scope,
+                            absl::string_view grouping, int64_t from_ms, int64_t to_ms,
+                            absl::string_view config);
+// feed (issue 6): zw:{D}:tmp:eval:<n> (n = 1, 2) — zsets that live only inside one run of
+// the evaluation's input-selection script (created and deleted by it, never seen outside).
+std::string EvaluationScratch(absl::string_view district, int n);
 // zw:{D}:q:notify — stream of {e: event id, dep: department id, d: serialized
 // zhiwang.v1.Notification}: warnings and escalations for delivery
 std::string Notifications(absl::string_view district);

@@ -72,6 +72,7 @@ grpc::ServerUnaryReactor* DispatchService::ResolveEvent(grpc::CallbackServerCont
   c.action = EventAction::kResolve;
   c.fencing_token = req->fencing_token();  // dq
   c.note = req->note();
+  c.reason_code = req->reason_code();  // feed (issue 6): FIXED / NOT_FIXED
   c.evidence = FromProto(req->evidence());
   return ActAndRespond(ctx, commands_, req->event_id(), req->client_request_id(), std::move(c),
                        resp);

@@ -23,6 +23,10 @@ ABSL_FLAG(std::vector<std::string>, sla_districts, {},
           "districts to serve (default: every district of the organisation registry)");
 ABSL_FLAG(int, sla_reclaim_after_ms, 5000,
           "idle time after which another replica takes over a change-feed entry");
+// feed (issue 6): docs/console.md.
+ABSL_FLAG(absl::Duration, feed_retention, absl::Hours(72),
+          "change-feed history kept for consoles' WatchEvents cursors, whatever the consumer "
+          "groups acknowledged; an older cursor is answered OUT_OF_RANGE");
 ABSL_FLAG(int, sla_tick_ms, 50, "how often due timers are taken");
 ABSL_FLAG(int, sla_fire_batch, 500, "timers taken per atomic pop");
 
@@ -67,6 +71,7 @@ int main(int argc, char** argv) {
   options.districts = absl::GetFlag(FLAGS_sla_districts);
   options.reclaim_after = absl::Milliseconds(absl::GetFlag(FLAGS_sla_reclaim_after_ms));
   options.tick = absl::Milliseconds(absl::GetFlag(FLAGS_sla_tick_ms));
+  options.feed_retention = absl::GetFlag(FLAGS_feed_retention);  // feed
   options.fire_batch = absl::GetFlag(FLAGS_sla_fire_batch);
   sla::SlaWorker worker(reader->get(), &(*ctx)->events(), &engine, &(*ctx)->orgs(),
                         &(*ctx)->clock(), options);

@@ -1,11 +1,13 @@
 #include "services/sla/sla_worker.h"
 
+#include <algorithm>
 #include <future>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/redis/keys.h"
+#include "common/redis/redis_change_feed.h"  // feed
 #include "common/rpc/log.h"
 
 namespace zhiwang::sla {
@@ -147,7 +149,17 @@ void SlaWorker::Trim(const std::string& district_id) {
     if (keep.empty()) return;
     if (min_id.empty() || IdLess(keep, min_id)) min_id = keep;
   }
-  if (!min_id.empty()) (void)reader_->Call({"XTRIM", stream, "MINID", min_id});
+  if (min_id.empty()) return;
+  // feed (issue 6): consoles resume WatchEvents from a cursor, so keep at least
+  // `feed_retention` of history whatever the groups acknowledged (docs/console.md).
+  std::string retained = absl::StrCat(
+      std::max<int64_t>(0, absl::ToUnixMillis(clock_->Now() - options_.feed_retention)), "-0");
+  if (IdLess(retained, min_id)) min_id = retained;
+  if (absl::StatusOr<int64_t> trimmed = redis::TrimChangeFeed(reader_, district_id, min_id);
+      !trimmed.ok()) {
+    Log(LogLevel::kWarning, "sla: change feed trim failed",
+        {{"district", district_id}, {"error", trimmed.status().ToString()}});
+  }
 }
 
 void SlaWorker::HandleBatch(const std::string& stream, const Entries& entries) {

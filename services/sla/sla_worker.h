@@ -8,7 +8,8 @@
 //    arms the timers) and acknowledges it. At least once: a replica that dies leaves its
 //    entries pending and another reclaims them (XAUTOCLAIM) after `reclaim_after`;
 //    applying a change twice is harmless. The feed is trimmed (XTRIM MINID) only below
-//    what every consumer group of the feed has acknowledged, never by length.
+//    what every consumer group of the feed has acknowledged and below the last
+//    `feed_retention` (consoles resume from cursors), never by length.
 //  - the firer: every `tick`, takes due timers in bounded batches (SlaStore::FireDue),
 //    which publishes each rung exactly once however many replicas run.
 // Several replicas may run side by side.
@@ -38,6 +39,9 @@ class SlaWorker {
     absl::Duration reclaim_after = absl::Seconds(5);
     absl::Duration tick = absl::Milliseconds(50);
     absl::Duration trim_every = absl::Seconds(10);
+    // feed (issue 6): change-feed history always kept for consoles' cursors, whatever
+    // the consumer groups acknowledged (--feed_retention; docs/console.md).
+    absl::Duration feed_retention = absl::Hours(72);
     int batch = 100;       // change-feed entries per read
     int fire_batch = 500;  // timers per FireDue call
   };
