@@ -9,6 +9,7 @@
 // of one slot. District ids are restricted to [0-9A-Za-z_] (District::Create), so they
 // cannot break the tag. See docs/architecture.md.
 
+#include <cstdint>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -84,6 +85,21 @@ std::string WebhookReplay(absl::string_view district, absl::string_view departme
 std::string Organisation(absl::string_view district);
 // zw:org:districts — set of district ids (global, outside any district's slot)
 std::string OrganisationDistricts();
+
+// ---- authn (issue 7): API keys and the audit trail (global, outside any district's slot)
+// zw:apikey:<key id> — hash {salt, hash: hex HMAC-SHA256(salt, secret), dep, area, label,
+// by: creator subject, ct: created ms, rv: revoked ms (absent while active)}. Never the
+// secret.
+std::string ApiKey(absl::string_view key_id);
+// zw:apikeys — set of every key id ever created (for ListApiKeys)
+std::string ApiKeys();
+// zw:audit — stream, append-only, one entry per denial, per audited allowed call and per
+// committed event transition: {ts: ms, sub, role, dep, act, obj, dec: allowed|denied, code,
+// peer, d: district, v: version}. Trimmed only by MAXLEN ~ (see docs/auth.md, retention).
+std::string AuditStream();
+// zw:{D}:audit:seen:<event>:<version> — string "1", 7-day TTL: the change-feed entry for
+// that event version is already in the audit stream (makes redelivery idempotent)
+std::string AuditSeen(absl::string_view district, absl::string_view event_id, int64_t version);
 
 }  // namespace zhiwang::redis::keys
 
