@@ -41,6 +41,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "zhiwang/v1/admin.grpc.pb.h"
+#include "zhiwang/v1/auth.grpc.pb.h"
 #include "zhiwang/v1/dispatch.grpc.pb.h"
 #include "zhiwang/v1/intake.grpc.pb.h"
 
@@ -60,6 +61,10 @@ struct ExitStatus {
   std::string ToString() const;
 };
 
+// authn (issue 7): the stack's token signing key (written under dir() at Start).
+inline constexpr char kE2eKeyId[] = "e2e-1";
+inline constexpr char kE2eSecret[] = "e2e-signing-secret-0123456789abcdef";
+
 // The per-call deadline of Context().
 inline constexpr absl::Duration kRpcDeadline = absl::Seconds(5);
 
@@ -77,15 +82,21 @@ class Stack {
   Stack(const Stack&) = delete;
   Stack& operator=(const Stack&) = delete;
 
-  // A ClientContext with a kRpcDeadline deadline and the x-zw-dev-identity header for
+  // A ClientContext with a kRpcDeadline deadline and `authorization: Bearer <token>` for
   // `who` (no header when `who` is nullopt).
   static std::unique_ptr<grpc::ClientContext> Context(const std::optional<Identity>& who);
+  // A one-hour bearer token for `who`, signed with the harness's key (kE2eKeyId), which
+  // every service of the stack is started with (--auth_keys).
+  static std::string TokenFor(const Identity& who);
 
   testing::RedisServer& redis() { return *redis_; }
   // Stubs of the running processes. Valid until that service is stopped or restarted.
   v1::IntakeService::Stub& intake();
   v1::DispatchService::Stub& dispatch();
   v1::AdminService::Stub& admin();
+  // authn (issue 7): served by zw-router.
+  v1::AuthService::Stub& auth();
+  v1::AuditService::Stub& audit();
   grpc::health::v1::Health::Stub& health(Service s);
   // "127.0.0.1:<port>" of the service's current (or last) process.
   std::string address(Service s) const;
@@ -135,6 +146,8 @@ class Stack {
   std::unique_ptr<v1::IntakeService::Stub> intake_;
   std::unique_ptr<v1::DispatchService::Stub> dispatch_;
   std::unique_ptr<v1::AdminService::Stub> admin_;
+  std::unique_ptr<v1::AuthService::Stub> auth_;
+  std::unique_ptr<v1::AuditService::Stub> audit_;
 };
 
 // ---------------------------------------------------------------------------------------
