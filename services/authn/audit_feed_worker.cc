@@ -1,5 +1,7 @@
 #include "services/authn/audit_feed_worker.h"
 
+#include <vector>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/redis/keys.h"
@@ -18,23 +20,23 @@ std::string DistrictOfStream(const std::string& stream) {
   return stream.substr(open + 1, close - open - 1);
 }
 
-// The timeline entry with seq == version: first where one entry per version puts it,
-// then (a transition may append more than one entry) by scanning.
-absl::StatusOr<v1::TimelineEntry> TimelineAt(redis::RedisClient* redis, const std::string& key,
-                                             int64_t version) {
-  v1::TimelineEntry t;
-  absl::StatusOr<redis::RedisReply> one = redis->Call({"LINDEX", key, absl::StrCat(version - 1)});
-  if (!one.ok()) return one.status();
-  if (one->type == redis::RedisReply::Type::kString && t.ParseFromString(one->str) &&
-      t.seq() == version) {
-    return t;
-  }
-  absl::StatusOr<redis::RedisReply> all = redis->Call({"LRANGE", key, "0", "-1"});
+// The timeline entries up to `version`, oldest first. One write may append several entries
+// (the router's accept + dispatch is one write), and the feed has one entry per write, so a
+// feed entry stands for every timeline entry up to its version; AppendOnce drops the ones
+// already audited. Timelines are short (one entry per step), so reading the prefix is cheap.
+absl::StatusOr<std::vector<v1::TimelineEntry>> TimelineUpTo(redis::RedisClient* redis,
+                                                            const std::string& key,
+                                                            int64_t version) {
+  absl::StatusOr<redis::RedisReply> all =
+      redis->Call({"LRANGE", key, "0", absl::StrCat(version - 1)});
   if (!all.ok()) return all.status();
+  if (all->is_error()) return absl::UnavailableError(absl::StrCat("redis: ", all->str));
+  std::vector<v1::TimelineEntry> out;
   for (const redis::RedisReply& e : all->elements) {
-    if (t.ParseFromString(e.str) && t.seq() == version) return t;
+    v1::TimelineEntry t;
+    if (t.ParseFromString(e.str) && t.seq() <= version) out.push_back(std::move(t));
   }
-  return absl::NotFoundError(absl::StrCat("timeline entry ", version, " of ", key));
+  return out;
 }
 
 }  // namespace
@@ -95,27 +97,29 @@ bool AuditFeedWorker::HandleOne(const std::string& district, const redis::RedisR
     if (f == "t") (void)absl::SimpleAtoi(v, &at_ms);
   }
   if (event_id.empty() || version <= 0) return true;  // malformed: nothing to retry
-  absl::StatusOr<v1::TimelineEntry> t =
-      TimelineAt(redis_, redis::keys::Timeline(district, event_id), version);
-  if (absl::IsNotFound(t.status())) {
-    Log(LogLevel::kWarning, "audit: no timeline entry", {{"error", t.status().ToString()}});
+  absl::StatusOr<std::vector<v1::TimelineEntry>> timeline =
+      TimelineUpTo(redis_, redis::keys::Timeline(district, event_id), version);
+  if (!timeline.ok()) return false;
+  if (timeline->empty()) {
+    Log(LogLevel::kWarning, "audit: no timeline", {{"event", event_id}});
     return true;
   }
-  if (!t.ok()) return false;
-  AuditRecord r;
-  r.at = t->has_at() ? FromProto(t->at()) : absl::FromUnixMillis(at_ms);
-  r.subject = t->actor_subject();
-  r.role = static_cast<Role>(t->actor_role());
-  r.department_id = t->actor_department_id();
-  r.action = absl::StrCat("event:", ActionName(static_cast<EventAction>(t->action())));
-  r.object = event_id;
-  r.allowed = true;
-  r.district_id = district;
-  r.version = version;
-  absl::Status s = audit_->AppendOnce(r, event_id);
-  if (!s.ok()) {
-    Log(LogLevel::kWarning, "audit append failed", {{"error", s.ToString()}});
-    return false;
+  for (const v1::TimelineEntry& t : *timeline) {
+    AuditRecord r;
+    r.at = t.has_at() ? FromProto(t.at()) : absl::FromUnixMillis(at_ms);
+    r.subject = t.actor_subject();
+    r.role = static_cast<Role>(t.actor_role());
+    r.department_id = t.actor_department_id();
+    r.action = absl::StrCat("event:", ActionName(static_cast<EventAction>(t.action())));
+    r.object = event_id;
+    r.allowed = true;
+    r.district_id = district;
+    r.version = t.seq();
+    absl::Status s = audit_->AppendOnce(r, event_id);
+    if (!s.ok()) {
+      Log(LogLevel::kWarning, "audit append failed", {{"error", s.ToString()}});
+      return false;
+    }
   }
   ++handled_;
   return true;

@@ -3,10 +3,11 @@
 
 // Writes every committed event transition into the audit stream (issue 7), without touching
 // the transition scripts: it consumes each district's change feed (keys::ChangeFeed) in its
-// own consumer group "audit", reads the timeline entry of that version (which names the
-// actor: subject, role, department) and appends one allowed entry, action
-// "event:<action>", object the event id. Delivery is at least once; AuditLog::AppendOnce
-// keeps one entry per (district, event, version). An entry is acknowledged only after it
+// own consumer group "audit", reads the timeline entries up to that version (each names its
+// actor: subject, role, department; one write may append several, e.g. accept + dispatch)
+// and appends one allowed entry per timeline entry, action "event:<action>", object the
+// event id, version its seq. Delivery is at least once; AuditLog::AppendOnce keeps one entry
+// per (district, event, seq). An entry is acknowledged only after it
 // was written, so a crash loses nothing (another router reclaims it after reclaim_after).
 //
 // Runs in zw-router, one thread. Start() then Stop() (also from the destructor).
@@ -42,7 +43,7 @@ class AuditFeedWorker {
 
   void Start();
   void Stop();
-  // Entries written so far (including duplicates skipped by AppendOnce).
+  // Feed entries handled so far.
   int64_t handled() const { return handled_; }
 
  private:
