@@ -72,6 +72,17 @@ TEST_F(AuthnE2E, CallsWithoutValidCredentialsAreRefused) {
   v1::ListAssignmentsResponse work;
   s = stack().dispatch().ListAssignments(bad.get(), {}, &work);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED) << s.error_message();
+  // Streams pass the same gate.
+  {
+    v1::WatchAssignmentsRequest watch;
+    watch.set_department_id(kCityDept);
+    auto ctx = Stack::Context(std::nullopt);
+    auto reader = stack().dispatch().WatchAssignments(ctx.get(), watch);
+    v1::Delivery d;
+    EXPECT_FALSE(reader->Read(&d));
+    s = reader->Finish();
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED) << s.error_message();
+  }
   // A valid one works.
   s = stack().intake().ListMyReports(Stack::Context(GridWorker("gw-tamper")).get(), {}, &mine);
   EXPECT_TRUE(s.ok()) << s.error_message();
@@ -81,17 +92,20 @@ TEST_F(AuthnE2E, CallsWithoutValidCredentialsAreRefused) {
   auto denied = AwaitAudit(q, [](const std::vector<v1::AuditEntry>& got) {
     int n = 0;
     for (const auto& e : got) n += e.status_code() == grpc::StatusCode::UNAUTHENTICATED;
-    return n >= 3;
+    return n >= 4;
   });
-  int intake_denials = 0, dispatch_denials = 0;
+  int intake_denials = 0, dispatch_denials = 0, stream_denials = 0;
   for (const v1::AuditEntry& e : denied) {
     if (e.status_code() != grpc::StatusCode::UNAUTHENTICATED) continue;
     EXPECT_TRUE(absl::StrContains(e.peer(), "127.0.0.1")) << e.DebugString();
     intake_denials += e.action() == "/zhiwang.v1.IntakeService/ListMyReports";
     dispatch_denials += e.action() == "/zhiwang.v1.DispatchService/ListAssignments";
+    stream_denials +=
+        e.action() == "/zhiwang.v1.DispatchService/WatchAssignments" && e.object() == kCityDept;
   }
   EXPECT_EQ(intake_denials, 2);
   EXPECT_EQ(dispatch_denials, 1);
+  EXPECT_EQ(stream_denials, 1);
 }
 
 TEST_F(AuthnE2E, EveryActionOfALifecycleIsAudited) {
