@@ -1,6 +1,7 @@
 // TLS and mutual TLS (issue 7) with a CA this test generates (openssl CLI, files in a
-// temporary directory), over real gRPC on 127.0.0.1 port 0, with the credentials Serve()
-// builds from --tls_cert/--tls_key/--tls_client_ca and zwctl/the e2e stack from --tls_ca /
+// temporary directory, common/testing/test_pki.h), over real gRPC on 127.0.0.1 port 0, with the
+// credentials Serve() builds from --tls_cert/--tls_key/--tls_client_ca and zwctl/the e2e stack from
+// --tls_ca /
 // --tls_client_cert / --tls_client_key.
 #include <stdlib.h>
 
@@ -13,6 +14,7 @@
 #include "common/rpc/call_gate.h"
 #include "common/rpc/identity.h"
 #include "common/rpc/tls_credentials.h"
+#include "common/testing/test_pki.h"
 #include "gtest/gtest.h"
 #include "services/authn/auth_service.h"
 
@@ -25,24 +27,8 @@ class TlsTest : public ::testing::Test {
     char tmpl[] = "/tmp/zw-tls-test-XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
-    const std::string d = dir_;
-    const std::string ec = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
-    const std::string script = absl::StrCat(
-        "set -e; cd ", d, "; exec >openssl.log 2>&1;", "openssl req -x509 ", ec,
-        " -keyout ca.key -out ca.pem -days 2 -subj /CN=zw-test-ca;",
-        "printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\n' > san.ext;", "openssl req ", ec,
-        " -keyout server.key -out server.csr -subj /CN=localhost;",
-        "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial",
-        " -out server.pem -days 2 -extfile san.ext;", "openssl req ", ec,
-        " -keyout client.key -out client.csr -subj /CN=dept-system;",
-        "openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial",
-        " -out client.pem -days 2;",
-        // A second CA, whose client certificate the server must refuse.
-        "openssl req -x509 ", ec, " -keyout evil.key -out evil.pem -days 2 -subj /CN=evil;",
-        "openssl req ", ec, " -keyout eclient.key -out eclient.csr -subj /CN=intruder;",
-        "openssl x509 -req -in eclient.csr -CA evil.pem -CAkey evil.key -CAcreateserial",
-        " -out eclient.pem -days 2;");
-    ASSERT_EQ(std::system(script.c_str()), 0) << "openssl failed, see " << d << "/openssl.log";
+    absl::Status made = testing::WriteTestPki(dir_);
+    ASSERT_TRUE(made.ok()) << made;
   }
   static void TearDownTestSuite() {
     if (!dir_.empty()) {

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/rpc/identity.h"
+#include "common/rpc/tls_credentials.h"
 #include "common/testing/status_testing.h"
 #include "gtest/gtest.h"
 #include "tests/e2e/stack.h"
@@ -191,6 +192,34 @@ TEST_F(AuthnE2E, ApiKeyLifecycleThroughTheRouter) {
   ASSERT_FALSE(entries.empty());
   EXPECT_EQ(entries[0].action(), "/zhiwang.v1.AuthService/RevokeApiKey");
   EXPECT_EQ(entries[0].subject(), Admin().subject);
+}
+
+// The whole stack over mutual TLS: the services run with --tls_cert/--tls_key/
+// --tls_client_ca, the harness's channels present a client certificate from the test CA.
+TEST(AuthnTlsE2E, StackServesMutualTlsAndRefusesClientsWithoutCertificate) {
+  Stack::Options options;
+  options.mtls = true;
+  absl::StatusOr<std::unique_ptr<Stack>> stack = Stack::Start(TestDistrict(), options);
+  ASSERT_TRUE(stack.ok()) << stack.status();
+  const Identity worker = GridWorker("gw-tls");
+  ASSERT_OK_AND_ASSIGN(v1::Event reported,
+                       Report(**stack, worker, MakeReport("tls-report", kTwoDeptCategory)));
+  ASSERT_OK_AND_ASSIGN(v1::Event e, WaitDispatched(**stack, worker, reported.id()));
+  EXPECT_EQ(e.department_id(), kStreetDept);
+
+  const std::string pki = (*stack)->dir() + "/pki";
+  auto call = [&](std::shared_ptr<grpc::ChannelCredentials> creds) {
+    auto stub =
+        v1::IntakeService::NewStub(grpc::CreateChannel((*stack)->address(Service::kIntake), creds));
+    v1::ListMyReportsResponse mine;
+    return stub->ListMyReports(Stack::Context(worker).get(), {}, &mine);
+  };
+  EXPECT_EQ(call(grpc::InsecureChannelCredentials()).error_code(), grpc::StatusCode::UNAVAILABLE);
+  auto no_cert = ChannelCredentialsFromFiles({.ca = pki + "/ca.pem"});
+  ASSERT_TRUE(no_cert.ok());
+  EXPECT_EQ(call(*no_cert).error_code(), grpc::StatusCode::UNAVAILABLE);
+  grpc::Status s = call((*stack)->channel_credentials());
+  EXPECT_TRUE(s.ok()) << s.error_message();
 }
 
 }  // namespace

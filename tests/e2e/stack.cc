@@ -22,6 +22,8 @@
 #include "absl/time/clock.h"
 #include "common/auth/token.h"
 #include "common/rpc/identity.h"
+#include "common/rpc/tls_credentials.h"
+#include "common/testing/test_pki.h"
 
 #ifndef ZW_INTAKE_BIN
 #error "ZW_INTAKE_BIN must name the zw-intake binary (set by tests/e2e/CMakeLists.txt)"
@@ -123,6 +125,19 @@ absl::StatusOr<std::unique_ptr<Stack>> Stack::Start(const v1::District& district
     std::ofstream ring(stack->dir_ + "/auth_keys");
     ring << kE2eKeyId << " e2e.key\n";
     if (!key || !ring) return absl::InternalError("cannot write the e2e key ring");
+  }
+  if (options.mtls) {
+    const std::string pki = stack->dir_ + "/pki";
+    std::error_code ec;
+    std::filesystem::create_directory(pki, ec);
+    if (absl::Status made = testing::WriteTestPki(pki); !made.ok()) return made;
+    stack->tls_flags_ = {absl::StrCat("--tls_cert=", pki, "/server.pem"),
+                         absl::StrCat("--tls_key=", pki, "/server.key"),
+                         absl::StrCat("--tls_client_ca=", pki, "/ca.pem")};
+    absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> creds = ChannelCredentialsFromFiles(
+        {.ca = pki + "/ca.pem", .cert = pki + "/client.pem", .key = pki + "/client.key"});
+    if (!creds.ok()) return creds.status();
+    stack->channel_credentials_ = *creds;
   }
 
   absl::StatusOr<std::unique_ptr<testing::RedisServer>> redis = testing::RedisServer::Start();
@@ -245,6 +260,7 @@ absl::Status Stack::StartService(Service s, const std::vector<std::string>& extr
       // authn (issue 7): real tokens; a limit no suite reaches
       absl::StrCat("--auth_keys=", dir_, "/auth_keys"), "--rate_limit_per_second=5000",
       "--rate_limit_burst=10000"};
+  args.insert(args.end(), tls_flags_.begin(), tls_flags_.end());
   args.insert(args.end(), extra_flags.begin(), extra_flags.end());
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
@@ -299,7 +315,7 @@ absl::Status Stack::StartService(Service s, const std::vector<std::string>& extr
     absl::SleepFor(kPoll);
   }
 
-  p.channel = grpc::CreateChannel(address(s), grpc::InsecureChannelCredentials());
+  p.channel = grpc::CreateChannel(address(s), channel_credentials_);
   p.health = grpc::health::v1::Health::NewStub(p.channel);
   switch (s) {
     case Service::kRouter:

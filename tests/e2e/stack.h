@@ -73,6 +73,10 @@ class Stack {
   struct Options {
     // --reclaim_after_ms of the first router process.
     int router_reclaim_after_ms = 30000;
+    // authn (issue 7): serve mutual TLS. A test PKI (common/testing/test_pki.h) is made in
+    // <dir>/pki; every service gets --tls_cert/--tls_key/--tls_client_ca, and the stack's
+    // channels present pki/client.pem and trust pki/ca.pem.
+    bool mtls = false;
   };
 
   // Starts Redis and the three services and loads `district` (see the file comment).
@@ -103,6 +107,10 @@ class Stack {
   bool running(Service s) const;
   pid_t pid(Service s) const;
   const std::string& dir() const { return dir_; }
+  // The credentials the stack's own channels use (insecure unless Options::mtls).
+  const std::shared_ptr<grpc::ChannelCredentials>& channel_credentials() const {
+    return channel_credentials_;
+  }
 
   // Starts the service (it must not be running) with `extra_flags` and waits until it
   // is SERVING. UNAVAILABLE (with its log tail) when it exits or stays silent for 10 s.
@@ -142,6 +150,9 @@ class Stack {
 
   std::unique_ptr<testing::RedisServer> redis_;
   std::string dir_;
+  std::vector<std::string> tls_flags_;  // added to every service's command line
+  std::shared_ptr<grpc::ChannelCredentials> channel_credentials_ =
+      grpc::InsecureChannelCredentials();
   std::array<Proc, 5> procs_;
   std::unique_ptr<v1::IntakeService::Stub> intake_;
   std::unique_ptr<v1::DispatchService::Stub> dispatch_;
