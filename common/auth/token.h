@@ -2,7 +2,7 @@
 #define ZHIWANG_COMMON_AUTH_TOKEN_H_
 
 // Zhiwang bearer tokens (issue 7): a compact, HMAC-SHA256-signed statement of who the caller
-// is. Not yet verified by any service; see docs/auth.md.
+// is. Verified on every call by the CallGate (common/rpc/call_gate.h); see docs/auth.md.
 //
 // Wire format (ASCII, at most kMaxTokenBytes):
 //

@@ -107,5 +107,12 @@ std::string LightIndexByState(absl::string_view d, absl::string_view which, absl
 }
 std::string QueryIndexPrefix(absl::string_view d) { return absl::StrCat(Prefix(d), "ix:q:"); }
 // ---- end query
+// ---- authn (issue 7)
+std::string ApiKey(absl::string_view key_id) { return absl::StrCat("zw:apikey:", key_id); }
+std::string ApiKeys() { return "zw:apikeys"; }
+std::string AuditStream() { return "zw:audit"; }
+std::string AuditSeen(absl::string_view d, absl::string_view event_id, int64_t version) {
+  return absl::StrCat(Prefix(d), "audit:seen:", event_id, ":", version);
+}
 
 }  // namespace zhiwang::redis::keys

@@ -132,6 +132,20 @@ std::string LightIndexByState(absl::string_view district, absl::string_view whic
 // "<dl|yl>[:<street|dep>:<id>]:s:<state>" to it, the LightIndexByState layout.
 std::string QueryIndexPrefix(absl::string_view district);
 // ---- end query
+// ---- authn (issue 7): API keys and the audit trail (global, outside any district's slot)
+// zw:apikey:<key id> — hash {salt, hash: hex HMAC-SHA256(salt, secret), dep, area, label,
+// by: creator subject, ct: created ms, rv: revoked ms (absent while active)}. Never the
+// secret.
+std::string ApiKey(absl::string_view key_id);
+// zw:apikeys — set of every key id ever created (for ListApiKeys)
+std::string ApiKeys();
+// zw:audit — stream, append-only, one entry per denial, per audited allowed call and per
+// committed event transition: {ts: ms, sub, role, dep, act, obj, dec: allowed|denied, code,
+// peer, d: district, v: version}. Trimmed only by MAXLEN ~ (see docs/auth.md, retention).
+std::string AuditStream();
+// zw:{D}:audit:seen:<event>:<version> — string "1", 7-day TTL: the change-feed entry for
+// that event version is already in the audit stream (makes redelivery idempotent)
+std::string AuditSeen(absl::string_view district, absl::string_view event_id, int64_t version);
 
 }  // namespace zhiwang::redis::keys
 

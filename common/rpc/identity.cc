@@ -1,7 +1,9 @@
 #include "common/rpc/identity.h"
 
 #include <algorithm>
+#include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -58,14 +60,72 @@ absl::StatusOr<Identity> ParseDevIdentity(absl::string_view value) {
   return who;
 }
 
+absl::string_view AuthMethodName(AuthMethod m) {
+  switch (m) {
+    case AuthMethod::kBearer:
+      return "bearer";
+    case AuthMethod::kApiKey:
+      return "api_key";
+    case AuthMethod::kDevHeader:
+      break;
+  }
+  return "dev_header";
+}
+
+std::string FormatGateVerdict(const absl::StatusOr<Authenticated>& verdict) {
+  if (!verdict.ok()) {
+    return absl::StrCat("deny|", static_cast<int>(verdict.status().code()), "|",
+                        verdict.status().message());
+  }
+  return absl::StrCat("ok|", AuthMethodName(verdict->method), "|", FormatDevIdentity(verdict->who));
+}
+
+namespace {
+
+absl::StatusOr<Authenticated> ParseGateVerdict(absl::string_view value) {
+  std::vector<absl::string_view> parts = absl::StrSplit(value, absl::MaxSplits('|', 2));
+  if (parts.size() == 3 && parts[0] == "ok") {
+    Authenticated a;
+    a.method = parts[1] == "bearer"    ? AuthMethod::kBearer
+               : parts[1] == "api_key" ? AuthMethod::kApiKey
+                                       : AuthMethod::kDevHeader;
+    absl::StatusOr<Identity> who = ParseDevIdentity(parts[2]);
+    if (!who.ok()) return who.status();
+    a.who = *std::move(who);
+    return a;
+  }
+  int code = 0;
+  if (parts.size() == 3 && parts[0] == "deny" && absl::SimpleAtoi(parts[1], &code) && code > 0 &&
+      code <= 16) {
+    return absl::Status(static_cast<absl::StatusCode>(code), parts[2]);
+  }
+  return absl::UnauthenticatedError("malformed gate verdict");
+}
+
+}  // namespace
+
 absl::StatusOr<Identity> IdentityFromMetadata(
     const std::multimap<grpc::string_ref, grpc::string_ref>& metadata) {
+  absl::StatusOr<Authenticated> a = AuthenticatedFromMetadata(metadata);
+  if (!a.ok()) return a.status();
+  return a->who;
+}
+
+absl::StatusOr<Authenticated> AuthenticatedFromMetadata(
+    const std::multimap<grpc::string_ref, grpc::string_ref>& metadata) {
+  auto gate = metadata.find(kGateHeader);
+  if (gate != metadata.end()) {
+    return ParseGateVerdict(absl::string_view(gate->second.data(), gate->second.size()));
+  }
   auto it = metadata.find(kDevIdentityHeader);
   if (it == metadata.end()) {
     return absl::UnauthenticatedError(
         absl::StrCat("missing caller identity (metadata '", kDevIdentityHeader, "')"));
   }
-  return ParseDevIdentity(absl::string_view(it->second.data(), it->second.size()));
+  absl::StatusOr<Identity> who =
+      ParseDevIdentity(absl::string_view(it->second.data(), it->second.size()));
+  if (!who.ok()) return who.status();
+  return Authenticated{*std::move(who), AuthMethod::kDevHeader};
 }
 
 std::string FormatDevIdentity(const Identity& who) {

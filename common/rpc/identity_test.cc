@@ -193,5 +193,40 @@ TEST(IdentityFromMetadataTest, MalformedHeaderIsUnauthenticated) {
   EXPECT_EQ(who.status().code(), absl::StatusCode::kUnauthenticated);
 }
 
+// authn (issue 7): the CallGate's verdict, when present, is the only thing that counts.
+TEST(IdentityFromMetadataTest, GateVerdictWinsOverTheDevHeader) {
+  std::string verdict = FormatGateVerdict(Authenticated{
+      Identity{"op-1", Role::kDepartmentOperator, "990100", "990100_cgj"}, AuthMethod::kBearer});
+  std::string dev = "subject=root;role=admin";
+  std::multimap<grpc::string_ref, grpc::string_ref> md;
+  md.emplace(grpc::string_ref(kDevIdentityHeader), grpc::string_ref(dev));
+  md.emplace(grpc::string_ref(kGateHeader), grpc::string_ref(verdict));
+  absl::StatusOr<Authenticated> a = AuthenticatedFromMetadata(md);
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->who.subject, "op-1");
+  EXPECT_EQ(a->who.role, Role::kDepartmentOperator);
+  EXPECT_EQ(a->who.department_id, "990100_cgj");
+  EXPECT_EQ(a->method, AuthMethod::kBearer);
+}
+
+TEST(IdentityFromMetadataTest, GateRefusalKeepsItsCodeAndMessage) {
+  std::string verdict = FormatGateVerdict(absl::ResourceExhaustedError("rate limit: slow down"));
+  std::string dev = "subject=root;role=admin";
+  std::multimap<grpc::string_ref, grpc::string_ref> md;
+  md.emplace(grpc::string_ref(kDevIdentityHeader), grpc::string_ref(dev));
+  md.emplace(grpc::string_ref(kGateHeader), grpc::string_ref(verdict));
+  absl::StatusOr<Identity> who = IdentityFromMetadata(md);
+  EXPECT_EQ(who.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(who.status().message(), "rate limit: slow down");
+}
+
+TEST(IdentityFromMetadataTest, MalformedGateVerdictIsUnauthenticated) {
+  for (std::string bad : {"", "ok|bearer|subject=x", "deny|0|fine", "deny|99|x", "maybe"}) {
+    std::multimap<grpc::string_ref, grpc::string_ref> md;
+    md.emplace(grpc::string_ref(kGateHeader), grpc::string_ref(bad));
+    EXPECT_EQ(IdentityFromMetadata(md).status().code(), absl::StatusCode::kUnauthenticated) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace zhiwang

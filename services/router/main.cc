@@ -1,5 +1,6 @@
 // zw-router: routes new and rejected events (RouterWorker) and serves
-// zhiwang.v1.AdminService. Wiring only.
+// zhiwang.v1.AdminService; authn (issue 7): also AuthService and AuditService, and audits
+// event transitions from the change feeds (AuditFeedWorker). Wiring only.
 #include <unistd.h>
 
 #include "absl/flags/flag.h"
@@ -9,6 +10,9 @@
 #include "common/rpc/log.h"
 #include "common/rpc/server_runner.h"
 #include "common/rpc/service_context.h"
+#include "services/authn/audit_feed_worker.h"
+#include "services/authn/audit_service.h"
+#include "services/authn/auth_service.h"
 #include "services/router/admin_service.h"
 #include "services/router/router_worker.h"
 #include "services/router/triage_service.h"
@@ -58,9 +62,25 @@ int main(int argc, char** argv) {
   if (watching) watcher.Start();
   router::AdminService admin(&(*ctx)->orgs(), watching ? &watcher : nullptr);
   router::TriageService triage(&(*ctx)->orgs(), &(*ctx)->events(), &(*ctx)->commands());
-  absl::Status s = Serve({&admin, &triage}, [&worker, &watcher] {
+  // authn (issue 7): API keys, the audit trail and the feed-to-audit worker (its blocking
+  // group reads get their own connection, like the router's).
+  auto audit_reader = redis::RedisClient::Connect(reader_options);
+  if (!audit_reader.ok()) {
+    Log(LogLevel::kError, "cannot start", {{"error", audit_reader.status().ToString()}});
+    return 1;
+  }
+  ApiKeyStore api_keys(&(*ctx)->redis());
+  AuditLog audit_log(&(*ctx)->redis(), absl::GetFlag(FLAGS_audit_max_entries));
+  authn::AuthService auth(&api_keys, &(*ctx)->clock());
+  authn::AuditService audit(&audit_log);
+  authn::AuditFeedWorker audit_feed(
+      audit_reader->get(), &(*ctx)->redis(), &audit_log, &(*ctx)->orgs(), &(*ctx)->clock(),
+      {.consumer = options.consumer, .reclaim_after = options.reclaim_after});
+  audit_feed.Start();
+  absl::Status s = Serve({&admin, &triage, &auth, &audit}, [&worker, &watcher, &audit_feed] {
     worker.Stop();
     watcher.Stop();
+    audit_feed.Stop();
   });
   if (!s.ok()) {
     Log(LogLevel::kError, "serve failed", {{"error", s.ToString()}});

@@ -20,7 +20,10 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "common/auth/token.h"
 #include "common/rpc/identity.h"
+#include "common/rpc/tls_credentials.h"
+#include "common/testing/test_pki.h"
 
 #ifndef ZW_INTAKE_BIN
 #error "ZW_INTAKE_BIN must name the zw-intake binary (set by tests/e2e/CMakeLists.txt)"
@@ -119,6 +122,27 @@ absl::StatusOr<std::unique_ptr<Stack>> Stack::Start(const v1::District& district
       absl::StrCat(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", "/zw-e2e-XXXXXX");
   if (mkdtemp(pattern.data()) == nullptr) return absl::InternalError(ErrnoText("mkdtemp"));
   stack->dir_ = pattern;
+  // authn (issue 7): the services verify bearer tokens signed with the harness's key.
+  {
+    std::ofstream key(stack->dir_ + "/e2e.key");
+    key << kE2eSecret << "\n";
+    std::ofstream ring(stack->dir_ + "/auth_keys");
+    ring << kE2eKeyId << " e2e.key\n";
+    if (!key || !ring) return absl::InternalError("cannot write the e2e key ring");
+  }
+  if (options.mtls) {
+    const std::string pki = stack->dir_ + "/pki";
+    std::error_code ec;
+    std::filesystem::create_directory(pki, ec);
+    if (absl::Status made = testing::WriteTestPki(pki); !made.ok()) return made;
+    stack->tls_flags_ = {absl::StrCat("--tls_cert=", pki, "/server.pem"),
+                         absl::StrCat("--tls_key=", pki, "/server.key"),
+                         absl::StrCat("--tls_client_ca=", pki, "/ca.pem")};
+    absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> creds = ChannelCredentialsFromFiles(
+        {.ca = pki + "/ca.pem", .cert = pki + "/client.pem", .key = pki + "/client.key"});
+    if (!creds.ok()) return creds.status();
+    stack->channel_credentials_ = *creds;
+  }
 
   absl::StatusOr<std::unique_ptr<testing::RedisServer>> redis = testing::RedisServer::Start();
   if (!redis.ok()) return redis.status();
@@ -158,6 +182,8 @@ Stack::~Stack() {
   intake_.reset();
   dispatch_.reset();
   admin_.reset();
+  auth_.reset();
+  audit_.reset();
   for (Proc& p : procs_) {
     p.health.reset();
     p.channel.reset();
@@ -170,16 +196,31 @@ Stack::~Stack() {
   }
 }
 
+std::string Stack::TokenFor(const Identity& who) {
+  const absl::Time now = absl::Now();
+  auth::TokenClaims c{.issuer = auth::kDefaultIssuer,
+                      .subject = who.subject,
+                      .role = who.role,
+                      .area = who.area,
+                      .department_id = who.department_id,
+                      .issued_at = now,
+                      .expires_at = now + absl::Hours(1)};
+  absl::StatusOr<std::string> token = auth::IssueToken(c, {kE2eKeyId, kE2eSecret});
+  return token.ok() ? *token : "";
+}
+
 std::unique_ptr<grpc::ClientContext> Stack::Context(const std::optional<Identity>& who) {
   auto ctx = std::make_unique<grpc::ClientContext>();
   ctx->set_deadline(absl::ToChronoTime(absl::Now() + kRpcDeadline));
-  if (who) ctx->AddMetadata(kDevIdentityHeader, FormatDevIdentity(*who));
+  if (who) ctx->AddMetadata("authorization", absl::StrCat("Bearer ", TokenFor(*who)));
   return ctx;
 }
 
 v1::IntakeService::Stub& Stack::intake() { return *intake_; }
 v1::DispatchService::Stub& Stack::dispatch() { return *dispatch_; }
 v1::AdminService::Stub& Stack::admin() { return *admin_; }
+v1::AuthService::Stub& Stack::auth() { return *auth_; }
+v1::AuditService::Stub& Stack::audit() { return *audit_; }
 grpc::health::v1::Health::Stub& Stack::health(Service s) { return *proc(s).health; }
 
 std::string Stack::address(Service s) const { return absl::StrCat("127.0.0.1:", proc(s).port); }
@@ -217,12 +258,13 @@ absl::Status Stack::StartService(Service s, const std::vector<std::string>& extr
 
   // Everything the child needs is prepared before fork(): between fork() and exec() only
   // async-signal-safe calls are allowed (the gRPC client threads of this process exist).
-  std::vector<std::string> args = {BinaryOf(s),
-                                   "--listen=127.0.0.1:0",
-                                   absl::StrCat("--port_file=", port_file),
-                                   "--redis_host=127.0.0.1",
-                                   absl::StrCat("--redis_port=", redis_->port()),
-                                   "--log_level=info"};
+  std::vector<std::string> args = {
+      BinaryOf(s), "--listen=127.0.0.1:0", absl::StrCat("--port_file=", port_file),
+      "--redis_host=127.0.0.1", absl::StrCat("--redis_port=", redis_->port()), "--log_level=info",
+      // authn (issue 7): real tokens; a limit no suite reaches
+      absl::StrCat("--auth_keys=", dir_, "/auth_keys"), "--rate_limit_per_second=5000",
+      "--rate_limit_burst=10000"};
+  args.insert(args.end(), tls_flags_.begin(), tls_flags_.end());
   args.insert(args.end(), extra_flags.begin(), extra_flags.end());
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
@@ -277,11 +319,13 @@ absl::Status Stack::StartService(Service s, const std::vector<std::string>& extr
     absl::SleepFor(kPoll);
   }
 
-  p.channel = grpc::CreateChannel(address(s), grpc::InsecureChannelCredentials());
+  p.channel = grpc::CreateChannel(address(s), channel_credentials_);
   p.health = grpc::health::v1::Health::NewStub(p.channel);
   switch (s) {
     case Service::kRouter:
       admin_ = v1::AdminService::NewStub(p.channel);
+      auth_ = v1::AuthService::NewStub(p.channel);
+      audit_ = v1::AuditService::NewStub(p.channel);
       break;
     case Service::kIntake:
       intake_ = v1::IntakeService::NewStub(p.channel);

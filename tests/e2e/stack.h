@@ -41,6 +41,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "zhiwang/v1/admin.grpc.pb.h"
+#include "zhiwang/v1/auth.grpc.pb.h"
 #include "zhiwang/v1/dispatch.grpc.pb.h"
 #include "zhiwang/v1/intake.grpc.pb.h"
 
@@ -62,6 +63,10 @@ struct ExitStatus {
   std::string ToString() const;
 };
 
+// authn (issue 7): the stack's token signing key (written under dir() at Start).
+inline constexpr char kE2eKeyId[] = "e2e-1";
+inline constexpr char kE2eSecret[] = "e2e-signing-secret-0123456789abcdef";
+
 // The per-call deadline of Context().
 inline constexpr absl::Duration kRpcDeadline = absl::Seconds(5);
 
@@ -70,6 +75,10 @@ class Stack {
   struct Options {
     // --reclaim_after_ms of the first router process.
     int router_reclaim_after_ms = 30000;
+    // authn (issue 7): serve mutual TLS. A test PKI (common/testing/test_pki.h) is made in
+    // <dir>/pki; every service gets --tls_cert/--tls_key/--tls_client_ca, and the stack's
+    // channels present pki/client.pem and trust pki/ca.pem.
+    bool mtls = false;
   };
 
   // Starts Redis and the three services and loads `district` (see the file comment).
@@ -79,21 +88,31 @@ class Stack {
   Stack(const Stack&) = delete;
   Stack& operator=(const Stack&) = delete;
 
-  // A ClientContext with a kRpcDeadline deadline and the x-zw-dev-identity header for
+  // A ClientContext with a kRpcDeadline deadline and `authorization: Bearer <token>` for
   // `who` (no header when `who` is nullopt).
   static std::unique_ptr<grpc::ClientContext> Context(const std::optional<Identity>& who);
+  // A one-hour bearer token for `who`, signed with the harness's key (kE2eKeyId), which
+  // every service of the stack is started with (--auth_keys).
+  static std::string TokenFor(const Identity& who);
 
   testing::RedisServer& redis() { return *redis_; }
   // Stubs of the running processes. Valid until that service is stopped or restarted.
   v1::IntakeService::Stub& intake();
   v1::DispatchService::Stub& dispatch();
   v1::AdminService::Stub& admin();
+  // authn (issue 7): served by zw-router.
+  v1::AuthService::Stub& auth();
+  v1::AuditService::Stub& audit();
   grpc::health::v1::Health::Stub& health(Service s);
   // "127.0.0.1:<port>" of the service's current (or last) process.
   std::string address(Service s) const;
   bool running(Service s) const;
   pid_t pid(Service s) const;
   const std::string& dir() const { return dir_; }
+  // The credentials the stack's own channels use (insecure unless Options::mtls).
+  const std::shared_ptr<grpc::ChannelCredentials>& channel_credentials() const {
+    return channel_credentials_;
+  }
 
   // Starts the service (it must not be running) with `extra_flags` and waits until it
   // is SERVING. UNAVAILABLE (with its log tail) when it exits or stays silent for 10 s.
@@ -133,10 +152,15 @@ class Stack {
 
   std::unique_ptr<testing::RedisServer> redis_;
   std::string dir_;
+  std::vector<std::string> tls_flags_;  // added to every service's command line
+  std::shared_ptr<grpc::ChannelCredentials> channel_credentials_ =
+      grpc::InsecureChannelCredentials();
   std::array<Proc, 6> procs_;
   std::unique_ptr<v1::IntakeService::Stub> intake_;
   std::unique_ptr<v1::DispatchService::Stub> dispatch_;
   std::unique_ptr<v1::AdminService::Stub> admin_;
+  std::unique_ptr<v1::AuthService::Stub> auth_;
+  std::unique_ptr<v1::AuditService::Stub> audit_;
 };
 
 // ---------------------------------------------------------------------------------------

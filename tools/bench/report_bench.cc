@@ -6,6 +6,12 @@
 //   zw-bench --target=echo --addr=127.0.0.1:41000
 //   zw-bench --compare --report_addr=127.0.0.1:7101 --echo_addr=127.0.0.1:41000
 //   zw-bench --compare --target=echo --report_addr=E1 --echo_addr=E2   # self-check, ≈1.0
+//   zw-bench --auth=both --addr=127.0.0.1:7101 --key_file=var/dev.key --kid=dev-1
+//
+// --auth (issue 7) picks how the reports authenticate: off sends the development header
+// (the server must run with --dev_identity_header), on sends a bearer token signed with
+// --key_file/--kid (verified by the server's CallGate), both alternates off, on, off per
+// round against --addr and prints the ratio on/off of the median calls/s.
 //
 // In --compare mode each in-flight level runs echo, report, echo, repeated --rounds times,
 // and the ratio is the median report calls/s over the median echo calls/s: alternating and
@@ -17,8 +23,10 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <fstream>
 #include <functional>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -30,7 +38,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/auth/token.h"
 #include "tools/bench/closed_loop.h"
 #include "tools/bench/echo.grpc.pb.h"
 #include "zhiwang/v1/intake.grpc.pb.h"
@@ -57,6 +68,10 @@ ABSL_FLAG(double, latitude, 22.54, "latitude of the reports");
 ABSL_FLAG(double, longitude, 114.05, "longitude of the reports");
 ABSL_FLAG(int, payload_bytes, -1,
           "echo payload size; -1 sizes it so an echo request is as big as a report request");
+ABSL_FLAG(std::string, auth, "off",
+          "off (dev header), on (bearer token from --key_file/--kid) or both (on/off ratio)");
+ABSL_FLAG(std::string, key_file, "", "--auth=on|both: the token signing key's secret file");
+ABSL_FLAG(std::string, kid, "dev-1", "--auth=on|both: the signing key's id");
 ABSL_FLAG(bool, json, false,
           "also print one JSON object per run and per ratio on stdout (the table then goes "
           "to stderr)");
@@ -68,6 +83,23 @@ namespace benchpb = ::zhiwang::bench::v1;
 namespace v1 = ::zhiwang::v1;
 
 constexpr char kIdentityHeader[] = "x-zw-dev-identity";
+
+// A 24-hour bearer token for the bench's grid worker, signed with --key_file/--kid.
+absl::StatusOr<std::string> BenchToken(const std::string& subject, const std::string& grid) {
+  std::ifstream in(absl::GetFlag(FLAGS_key_file), std::ios::binary);
+  std::ostringstream secret;
+  secret << in.rdbuf();
+  if (!in) return absl::InvalidArgumentError("--key_file: cannot read the signing key");
+  const absl::Time now = absl::Now();
+  return auth::IssueToken(
+      {.issuer = auth::kDefaultIssuer,
+       .subject = subject,
+       .role = Role::kGridWorker,
+       .area = grid,
+       .issued_at = now,
+       .expires_at = now + absl::Hours(24)},
+      {absl::GetFlag(FLAGS_kid), std::string(absl::StripTrailingAsciiWhitespace(secret.str()))});
+}
 
 // Unique request ids for the whole process: a random run prefix and a counter, so that
 // reports never collide with an earlier run's idempotency records. Thread-safe.
@@ -142,7 +174,9 @@ struct ReportOptions {
 // IntakeService.ReportEvent as a grid worker of `grid`, a new client_request_id each call.
 class ReportTarget final : public Target {
  public:
-  ReportTarget(std::string name, const ReportOptions& options, RequestIds* ids)
+  // `bearer` empty: the development header; otherwise `authorization: Bearer <bearer>`.
+  ReportTarget(std::string name, const ReportOptions& options, RequestIds* ids,
+               const std::string& bearer = "")
       : name_(std::move(name)), ids_(ids) {
     request_.set_category_code(options.category);
     request_.set_source(v1::SOURCE_GRID_WORKER);
@@ -153,9 +187,13 @@ class ReportTarget final : public Target {
     location->set_address("zw-bench, Futian District, Shenzhen");
     request_.set_description(
         "zw-bench load: overflowing rubbish bin beside the bus stop, bags on the pavement");
-    metadata_.emplace_back(kIdentityHeader,
-                           absl::StrCat("subject=", options.subject,
-                                        ";role=grid_worker;area=", options.grid, ";department="));
+    if (!bearer.empty()) {
+      metadata_.emplace_back("authorization", absl::StrCat("Bearer ", bearer));
+    } else {
+      metadata_.emplace_back(kIdentityHeader,
+                             absl::StrCat("subject=", options.subject,
+                                          ";role=grid_worker;area=", options.grid, ";department="));
+    }
   }
 
   std::string Name() const override { return name_; }
@@ -304,6 +342,39 @@ int Fail(const absl::Status& status) {
   return 1;
 }
 
+// --auth=both: at each level, rounds of off, on, off against --addr; the ratio is the median
+// on calls/s over the median off calls/s (alternation keeps machine drift out of it).
+int AuthRatio(const std::vector<int>& levels, const ReportOptions& options,
+              const std::string& bearer, RequestIds* ids) {
+  ReportTarget off("report-auth-off", options, ids);
+  ReportTarget on("report-auth-on", options, ids, bearer);
+  Reporter out(absl::GetFlag(FLAGS_json));
+  const LoadSpec base = BaseSpec();
+  const int rounds = absl::GetFlag(FLAGS_rounds);
+  out.Line("zw-bench: auth on/off, report=%s; channels %d, threads %d, warmup %s, duration %s\n",
+           absl::GetFlag(FLAGS_addr), base.channels, base.threads,
+           absl::FormatDuration(base.warmup), absl::FormatDuration(base.duration));
+  out.TableHeader();
+  for (int level : levels) {
+    std::vector<double> on_rates, off_rates;
+    for (int round = 1; round <= rounds; ++round) {
+      for (int step = 0; step < 3; ++step) {
+        const bool is_on = step == 1;
+        LoadSpec spec = base;
+        spec.in_flight = level;
+        spec.addr = absl::GetFlag(FLAGS_addr);
+        absl::StatusOr<RunResult> r =
+            RunClosedLoop(spec, is_on ? static_cast<Target&>(on) : static_cast<Target&>(off));
+        if (!r.ok()) return Fail(r.status());
+        out.Run(round, *r);
+        (is_on ? on_rates : off_rates).push_back(r->CallsPerSecond());
+      }
+    }
+    out.Ratio(on.Name(), off.Name(), level, rounds, Median(on_rates), Median(off_rates));
+  }
+  return 0;
+}
+
 int Main() {
   absl::StatusOr<std::vector<int>> levels = InFlightLevels();
   if (!levels.ok()) return Fail(levels.status());
@@ -323,10 +394,21 @@ int Main() {
   const ReportOptions report_options{absl::GetFlag(FLAGS_grid), absl::GetFlag(FLAGS_category),
                                      absl::GetFlag(FLAGS_subject), absl::GetFlag(FLAGS_latitude),
                                      absl::GetFlag(FLAGS_longitude)};
+  const std::string auth_mode = absl::GetFlag(FLAGS_auth);
+  if (auth_mode != "off" && auth_mode != "on" && auth_mode != "both") {
+    return Fail(absl::InvalidArgumentError("--auth must be off, on or both"));
+  }
+  std::string bearer;
+  if (auth_mode != "off") {
+    absl::StatusOr<std::string> token = BenchToken(report_options.subject, report_options.grid);
+    if (!token.ok()) return Fail(token.status());
+    bearer = *token;
+  }
+  if (auth_mode == "both") return AuthRatio(*levels, report_options, bearer, &ids);
   // In compare mode side A is what --report_addr serves and side B is the echo server;
   // --target=echo makes side A an echo server too, for the self-check.
   const bool self_check = compare && target_kind == "echo";
-  ReportTarget report("report", report_options, &ids);
+  ReportTarget report("report", report_options, &ids, bearer);
   size_t payload = 0;
   if (absl::GetFlag(FLAGS_payload_bytes) >= 0) {
     payload = static_cast<size_t>(absl::GetFlag(FLAGS_payload_bytes));

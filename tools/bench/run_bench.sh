@@ -86,5 +86,11 @@ if ((self_check)); then
   target=echo
 fi
 
+# authn (issue 7): the local stack verifies bearer tokens; sign one with its dev key.
+auth=()
+if [[ -s $root/var/dev.key ]]; then
+  auth=(--auth=on --key_file="$root/var/dev.key" --kid=dev-1)
+fi
+
 "$bench" --compare --target="$target" --report_addr="$report_addr" \
-  --echo_addr="$echo_addr" --in_flight="$in_flight" ${extra[@]+"${extra[@]}"}
+  --echo_addr="$echo_addr" --in_flight="$in_flight" ${auth[@]+"${auth[@]}"} ${extra[@]+"${extra[@]}"}

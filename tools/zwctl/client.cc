@@ -1,18 +1,29 @@
 // Shared client plumbing for zwctl: identity header, deadlines, names, printing.
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <vector>
 
+#include "absl/flags/flag.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "common/orgfile/org_file.h"
+#include "common/rpc/tls_credentials.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 #include "tools/zwctl/zwctl.h"
+
+ABSL_FLAG(std::string, token, "", "bearer token to send (also $ZW_TOKEN)");
+ABSL_FLAG(std::string, token_file, "", "file holding the bearer token to send");
+ABSL_FLAG(std::string, api_key, "", "API key <id>.<secret> to send (also $ZW_API_KEY)");
+ABSL_FLAG(bool, tls, false, "connect with TLS (system roots unless --tls_ca)");
+ABSL_FLAG(std::string, tls_ca, "", "PEM CA to verify the server with (implies --tls)");
+ABSL_FLAG(std::string, tls_client_cert, "", "PEM client certificate for mTLS servers");
+ABSL_FLAG(std::string, tls_client_key, "", "PEM private key of --tls_client_cert");
 
 namespace zhiwang::zwctl {
 namespace {
@@ -52,12 +63,64 @@ std::string Identity::Header() const {
 }
 
 std::shared_ptr<grpc::Channel> Dial(const std::string& addr) {
-  return grpc::CreateChannel(addr, grpc::InsecureChannelCredentials());
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> creds =
+      ChannelCredentialsFromFiles({.use_tls = absl::GetFlag(FLAGS_tls),
+                                   .ca = absl::GetFlag(FLAGS_tls_ca),
+                                   .cert = absl::GetFlag(FLAGS_tls_client_cert),
+                                   .key = absl::GetFlag(FLAGS_tls_client_key)});
+  if (!creds.ok()) {
+    std::fprintf(stderr, "zwctl: %s\n", std::string(creds.status().message()).c_str());
+    std::exit(2);
+  }
+  return grpc::CreateChannel(addr, *creds);
 }
 
+namespace {
+
+std::string FlagOrEnv(const std::string& flag, const char* env) {
+  if (!flag.empty()) return flag;
+  const char* v = std::getenv(env);
+  return v == nullptr ? "" : v;
+}
+
+std::string TokenFromFlags() {
+  std::string token = FlagOrEnv(absl::GetFlag(FLAGS_token), "ZW_TOKEN");
+  const std::string file = absl::GetFlag(FLAGS_token_file);
+  if (token.empty() && !file.empty()) {
+    std::ifstream in(file);
+    std::ostringstream s;
+    s << in.rdbuf();
+    if (!in) {
+      std::fprintf(stderr, "zwctl: --token_file: cannot read %s\n", file.c_str());
+      std::exit(2);
+    }
+    token = std::string(absl::StripAsciiWhitespace(s.str()));
+  }
+  return token;
+}
+
+}  // namespace
+
 void Prepare(grpc::ClientContext& ctx, const Identity& who, absl::Duration timeout) {
-  ctx.AddMetadata("x-zw-dev-identity", who.Header());
   ctx.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  if (std::string token = TokenFromFlags(); !token.empty()) {
+    ctx.AddMetadata("authorization", absl::StrCat("Bearer ", token));
+    return;
+  }
+  if (std::string key = FlagOrEnv(absl::GetFlag(FLAGS_api_key), "ZW_API_KEY"); !key.empty()) {
+    ctx.AddMetadata("authorization", absl::StrCat("ApiKey ", key));
+    return;
+  }
+  if (!absl::GetFlag(FLAGS_key_file).empty()) {
+    absl::StatusOr<std::string> token = IssueFor(who, absl::Minutes(10));
+    if (!token.ok()) {
+      std::fprintf(stderr, "zwctl: %s\n", std::string(token.status().message()).c_str());
+      std::exit(2);
+    }
+    ctx.AddMetadata("authorization", absl::StrCat("Bearer ", *token));
+    return;
+  }
+  ctx.AddMetadata("x-zw-dev-identity", who.Header());
 }
 
 std::string CodeName(grpc::StatusCode code) {

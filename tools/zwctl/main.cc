@@ -53,8 +53,16 @@ Commands:
                  the organisation files zw-router watches, their versions and refusals.
   token issue    --key_file=PATH --kid=ID --subject=ID --role=ROLE [--area=ID]
                  [--department=ID] [--ttl=8h] [--issuer=zhiwang]
-                 prints a signed development bearer token (docs/auth.md); services do
-                 not verify tokens yet.
+                 prints a signed bearer token (docs/auth.md).
+  apikey create  --admin=HOST:PORT --key_department=ID [--key_area=ID] [--key_label=TEXT]
+                 creates an API key for a department system; prints it (only time shown).
+  apikey revoke  --admin=HOST:PORT --key_id=ak_...    revokes it (effective at once).
+  apikey list    --admin=HOST:PORT                    every key, without secrets.
+
+Credentials (every command that calls a service): --token=T | --token_file=F | $ZW_TOKEN,
+  or --api_key=K | $ZW_API_KEY, or --key_file=F --kid=ID (signs a short token per call),
+  else the dev header (only servers run with --dev_identity_header accept it).
+TLS: --tls, --tls_ca=PEM, --tls_client_cert=PEM --tls_client_key=PEM (mTLS).
 
 Try 'zwctl --helpfull' for every flag.)";
 
@@ -65,6 +73,9 @@ int main(int argc, char** argv) {
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   if (args.size() == 3 && absl::string_view(args[1]) == "org") {
     return zhiwang::zwctl::RunOrg(args[2]);
+  }
+  if (args.size() == 3 && absl::string_view(args[1]) == "apikey") {
+    return zhiwang::zwctl::RunApiKey(args[2]);
   }
   if (args.size() == 3 && absl::string_view(args[1]) == "token") {
     return zhiwang::zwctl::RunToken(args[2]);

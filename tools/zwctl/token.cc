@@ -9,6 +9,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/domain/event.h"
@@ -26,6 +27,35 @@ ABSL_FLAG(std::string, department, "", "token issue: the department id (optional
 ABSL_FLAG(absl::Duration, ttl, absl::Hours(8), "token issue: lifetime from now");
 
 namespace zhiwang::zwctl {
+
+namespace {
+
+absl::StatusOr<auth::SigningKey> KeyFromFlags() {
+  const std::string path = absl::GetFlag(FLAGS_key_file);
+  if (path.empty()) return absl::InvalidArgumentError("--key_file=PATH is required");
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream secret;
+  secret << in.rdbuf();
+  if (!in) return absl::InvalidArgumentError(absl::StrCat("--key_file: cannot read ", path));
+  return auth::SigningKey{.kid = absl::GetFlag(FLAGS_kid),
+                          .secret = std::string(absl::StripTrailingAsciiWhitespace(secret.str()))};
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> IssueFor(const Identity& who, absl::Duration ttl) {
+  absl::StatusOr<auth::SigningKey> key = KeyFromFlags();
+  if (!key.ok()) return key.status();
+  const absl::Time now = absl::Now();
+  return auth::IssueToken({.issuer = absl::GetFlag(FLAGS_issuer),
+                           .subject = who.subject,
+                           .role = RoleFromName(who.role),
+                           .area = who.area,
+                           .department_id = who.department,
+                           .issued_at = now,
+                           .expires_at = now + ttl},
+                          *key);
+}
 
 int RunToken(const std::string& sub) {
   if (sub != "issue") {

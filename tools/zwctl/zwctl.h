@@ -29,6 +29,16 @@ ABSL_DECLARE_FLAG(std::string, district_file);
 ABSL_DECLARE_FLAG(std::string, event);
 ABSL_DECLARE_FLAG(absl::Duration, rpc_deadline);
 ABSL_DECLARE_FLAG(absl::Duration, router_wait);
+// authn (issue 7): credentials and TLS (client.cc, token.cc).
+ABSL_DECLARE_FLAG(std::string, token);
+ABSL_DECLARE_FLAG(std::string, token_file);
+ABSL_DECLARE_FLAG(std::string, api_key);
+ABSL_DECLARE_FLAG(std::string, key_file);
+ABSL_DECLARE_FLAG(std::string, kid);
+ABSL_DECLARE_FLAG(bool, tls);
+ABSL_DECLARE_FLAG(std::string, tls_ca);
+ABSL_DECLARE_FLAG(std::string, tls_client_cert);
+ABSL_DECLARE_FLAG(std::string, tls_client_key);
 
 namespace zhiwang::zwctl {
 
@@ -44,9 +54,18 @@ int RunOrg(const std::string& sub);
 int RunToken(const std::string& sub);
 // query (issue 6): the board and the newest events through QueryService (--console).
 int RunConsole();
+// authn (issue 7): "create" --department [--area --label], "revoke" --key_id, "list";
+// AuthService on --admin, as an admin.
+int RunApiKey(const std::string& sub);
 
-// A caller identity, sent as the development header
-//   x-zw-dev-identity: subject=<id>;role=<role>;area=<area>;department=<department>
+// A caller identity. How it reaches the server (Prepare), first that applies:
+//   --token / --token_file / $ZW_TOKEN   `authorization: Bearer <token>` (the token's
+//                                        identity, not this one)
+//   --api_key / $ZW_API_KEY              `authorization: ApiKey <key>`
+//   --key_file + --kid                   a 10-minute token for this identity, signed here
+//   otherwise                            the development header (servers started with
+//                                        --dev_identity_header only)
+//     x-zw-dev-identity: subject=<id>;role=<role>;area=<area>;department=<department>
 // Empty area/department are left out of the header.
 struct Identity {
   std::string subject;
@@ -57,10 +76,12 @@ struct Identity {
   std::string Header() const;
 };
 
-// An insecure channel to `addr` (HOST:PORT); zwctl only talks to loopback stacks.
+// A channel to `addr` (HOST:PORT): plaintext, or TLS with --tls / --tls_ca, presenting
+// --tls_client_cert/--tls_client_key to mTLS servers. Exits 2 on a bad TLS flag.
 std::shared_ptr<grpc::Channel> Dial(const std::string& addr);
 
-// Prepares `ctx` for one RPC: the identity header and a deadline `timeout` from now.
+// Prepares `ctx` for one RPC: the credential (see Identity) and a deadline `timeout` from
+// now.
 void Prepare(grpc::ClientContext& ctx, const Identity& who, absl::Duration timeout);
 
 // "UNAVAILABLE", "NOT_FOUND", ... for a gRPC status code.
@@ -80,6 +101,9 @@ std::string RoleName(zhiwang::v1::Role r);
 
 // Prints an event's header line and its timeline, one line per entry. `district` (may be
 // null) supplies category and department names.
+// A bearer token for `who` signed with --key_file/--kid, valid for `ttl`.
+absl::StatusOr<std::string> IssueFor(const Identity& who, absl::Duration ttl);
+
 void PrintJourney(const zhiwang::v1::GetEventResponse& got, const zhiwang::v1::District* district);
 
 }  // namespace zhiwang::zwctl
