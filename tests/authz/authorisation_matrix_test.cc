@@ -20,7 +20,7 @@
 //       {.method = "zhiwang.v1.QueryService/GetEventDetail",
 //        .object = kEvent,                 // what the request names: kEvent, kDepartment,
 //                                          // kDistrict, kCentre, kGrid or kNone
-//        .setup = Prep::kDispatched,      // the state the three events are put in
+//        .setup = Prep::kDispatched,       // the state the three events are put in
 //        .gate = kAll,                     // roles the method lets in (else PERMISSION_DENIED)
 //        .act = kAll,                      // roles that succeed on a visible object
 //        .build = B<v1::GetEventDetailRequest>(
@@ -29,7 +29,10 @@
 //     Expected codes follow from the rule and the visibility table kVisible: not in gate →
 //     PERMISSION_DENIED; object missing or not visible → NOT_FOUND (kGrid: PERMISSION_DENIED,
 //     missing grid INVALID_ARGUMENT); visible and in act → OK, else `denied`. Exceptions go
-//     in `overrides`. Streams (server-streaming) are read until their first message.
+//     in `overrides`. Departments see no event before it is dispatched (Held()).
+//     Streams (server-streaming) are read until their first message, so an OK cell of a
+//     stream needs a scenario in which the stream has something to send at once;
+//     client-streaming and bidirectional RPCs need a new branch in Call().
 // ---------------------------------------------------------------------------------------
 
 #include <algorithm>
