@@ -187,6 +187,11 @@ struct Event {
   // another operator of the same department may not act on it.
   int64_t assignment_token = 0;
   std::string claimed_by;
+  // ---- auth (issue 7): proto fields 90–99
+  // Every department that ever led or assisted on the event, in order of first
+  // involvement; maintained by ApplyCommand, never shrinks. A department keeps read access
+  // to the events it handled (access_policy.h).
+  std::vector<std::string> department_history;
 };
 
 struct TimelineEntry {

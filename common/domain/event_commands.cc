@@ -4,8 +4,13 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/domain/access_policy.h"
 
 namespace zhiwang {
+
+absl::Status EventNotFound(absl::string_view event_id) {
+  return absl::NotFoundError(absl::StrCat("event ", event_id, " not found"));
+}
 
 uint64_t FingerprintOf(const std::string& event_id, const Command& c) {
   Fingerprint f;
@@ -69,8 +74,10 @@ class EventCommands::ActOperation : public std::enable_shared_from_this<ActOpera
   void OnLoaded(absl::StatusOr<LoadResult> loaded) {
     if (!loaded.ok()) return done_(loaded.status());
     if (loaded->replay) return done_(*std::move(loaded->replay));
-    if (!loaded->event) {
-      return done_(absl::NotFoundError(absl::StrCat("event ", event_id_, " not found")));
+    // auth (issue 7): an event outside the caller's scope is answered exactly like a
+    // missing one, before any rule could reveal its state.
+    if (!loaded->event || !CanSeeEvent(who_, *loaded->event)) {
+      return done_(EventNotFound(event_id_));
     }
     const Event& current = *loaded->event;
     if (command_.action == EventAction::kDispatch ||

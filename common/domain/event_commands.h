@@ -60,6 +60,10 @@ class EventCommands {
   const ActionGuard* guard_ = nullptr;  // sla
 };
 
+// auth (issue 7): the one NOT_FOUND for an event that is missing or outside the caller's
+// scope ("event <id> not found"); handlers use it for both so the two cannot be told apart.
+absl::Status EventNotFound(absl::string_view event_id);
+
 // The fingerprint of an action request (event, action and every parameter).
 uint64_t FingerprintOf(const std::string& event_id, const Command& command);
 

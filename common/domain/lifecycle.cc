@@ -398,6 +398,20 @@ void UpdateOwnership(const Event& before, const Identity& who, EventAction actio
   if (HoldingDepartment(after).empty()) after.claimed_by.clear();
 }
 
+// auth (issue 7): every department that leads or assists joins the history once, so it
+// keeps read access after a rejection, reassignment or closing.
+void RecordDepartments(Event& e) {
+  auto add = [&](const std::string& d) {
+    if (d.empty()) return;
+    if (std::find(e.department_history.begin(), e.department_history.end(), d) ==
+        e.department_history.end()) {
+      e.department_history.push_back(d);
+    }
+  };
+  add(e.department_id);
+  for (const std::string& d : e.assisting_department_ids) add(d);
+}
+
 }  // namespace
 
 std::span<const TransitionRule> TransitionTable() { return Table(); }
@@ -452,6 +466,7 @@ absl::StatusOr<TransitionOutcome> ApplyCommand(const Event& current, const Ident
   out.event.version = current.version + 1;
   out.event.updated_at = now;
   UpdateOwnership(current, who, command.action, out.event);  // dq
+  RecordDepartments(out.event);                              // auth
 
   TimelineEntry& t = out.entry;
   t.at = now;

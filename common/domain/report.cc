@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "common/domain/access_policy.h"
 
 namespace zhiwang {
 namespace {
@@ -141,6 +142,10 @@ absl::StatusOr<NewEvent> BuildReportedEvent(const ReportInput& in, const Identit
   if (!place) {
     return Invalid("location.grid_id",
                    absl::StrCat("'", in.location.grid_id, "' is not a known grid"));
+  }
+  // auth (issue 7): reporters report inside their own area.
+  if (absl::Status s = CheckReportScope(who, district, in.location.grid_id, *place); !s.ok()) {
+    return s;
   }
   NewEvent out;
   Event& e = out.event;

@@ -285,7 +285,8 @@ TEST(BuildReportedEventTest, OnlyReportingRolesMayReport) {
   for (int r = 0; r <= kMaxRole; ++r) {
     Role role = static_cast<Role>(r);
     SCOPED_TRACE(RoleName(role));
-    Identity who{"someone", role, "440304", ""};
+    // auth (issue 7): a department system reports inside its department's district.
+    Identity who{"someone", role, "440304", "dep_w"};
     absl::StatusOr<NewEvent> out = BuildReportedEvent(ValidInput(), who, *d, "id", kNow);
     if (may.contains(role)) {
       EXPECT_TRUE(out.ok()) << out.status();
@@ -358,7 +359,7 @@ TEST(BuildReportedEventTest, GivenUrgencyAndSourceWinOverDefaults) {
   in = ValidInput();
   in.category_code = "garbage";
   in.location.grid_id = "g1";
-  out = BuildReportedEvent(in, Worker(), *d, "id", kNow);
+  out = BuildReportedEvent(in, Identity{"w1", Role::kGridWorker, "g1", ""}, *d, "id", kNow);
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_EQ(out->event.urgency, Urgency::kNormal);
   EXPECT_EQ(out->event.street_id, "st1");
@@ -484,6 +485,20 @@ TEST(FingerprintTest, LengthPrefixSeparatesConcatenations) {
   EXPECT_NE(Fingerprint().Add("ab").Add("c").value(), Fingerprint().Add("a").Add("bc").value());
   EXPECT_NE(Fingerprint().Add("").value(), Fingerprint().value());
   EXPECT_EQ(Fingerprint().Add(int64_t{5}).value(), Fingerprint().Add(int64_t{5}).value());
+}
+
+// auth (issue 7): reporters report inside their own area; nothing is built otherwise.
+TEST(BuildReportedEventTest, GridWorkerOutsideTheirGridIsPermissionDeniedNamingTheGrid) {
+  std::shared_ptr<const District> d = TestDistrict();
+  ReportInput in = ValidInput();
+  in.location.grid_id = "g1";
+  Identity other_grid{"w1", Role::kGridWorker, "g2", ""};
+  absl::StatusOr<NewEvent> out = BuildReportedEvent(in, other_grid, *d, "id", kNow);
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_NE(out.status().message().find("location.grid_id"), std::string::npos);
+  Identity community{"w1", Role::kGridWorker, "c1", ""};  // a community covers its grids
+  EXPECT_TRUE(BuildReportedEvent(in, community, *d, "id", kNow).ok());
 }
 
 }  // namespace

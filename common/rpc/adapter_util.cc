@@ -1,6 +1,8 @@
 #include "common/rpc/adapter_util.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/domain/access_policy.h"
+#include "common/domain/reporter_masking.h"
 #include "common/rpc/convert.h"
 #include "common/rpc/status.h"
 
@@ -32,10 +34,25 @@ grpc::ServerUnaryReactor* ActAndRespond(grpc::CallbackServerContext* ctx, EventC
   return HandleUnary(ctx, [&](const Identity& who, Finish finish) {
     if (absl::Status s = ValidateEventId(event_id); !s.ok()) return finish(s);
     commands->Act(who, event_id, client_request_id, command,
-                  [resp, finish](absl::StatusOr<WriteResult> r) {
-                    if (r.ok()) ToProto(r->event, resp->mutable_event());
+                  [resp, finish, who](absl::StatusOr<WriteResult> r) {
+                    if (r.ok()) EventToProtoFor(who, r->event, resp->mutable_event());
                     finish(r.status());
                   });
+  });
+}
+
+void EventToProtoFor(const Identity& who, Event event, v1::Event* out) {
+  MaskReporterFor(who, event);
+  ToProto(event, out);
+}
+
+void GetEventFor(EventStore* store, const Identity& who, const std::string& event_id,
+                 Done<Event> done) {
+  store->Get(event_id, [who, event_id, done = std::move(done)](absl::StatusOr<Event> e) {
+    if (absl::IsNotFound(e.status()) || (e.ok() && !CanSeeEvent(who, *e))) {
+      return done(EventNotFound(event_id));
+    }
+    done(std::move(e));
   });
 }
 

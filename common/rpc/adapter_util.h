@@ -29,6 +29,16 @@ grpc::ServerUnaryReactor* ActAndRespond(grpc::CallbackServerContext* ctx, EventC
                                         const std::string& client_request_id, Command command,
                                         v1::EventResponse* resp);
 
+// ---- auth (issue 7)
+// `event` as `who` may see it (reporter contact masked by role, reporter_masking.h), in
+// proto. Every response that carries an event goes through this.
+void EventToProtoFor(const Identity& who, Event event, v1::Event* out);
+
+// Reads event `event_id` for `who`: NOT_FOUND with the same message (EventNotFound) when it
+// is missing or outside the caller's scope (CanSeeEvent); other store errors as they come.
+void GetEventFor(EventStore* store, const Identity& who, const std::string& event_id,
+                 Done<Event> done);
+
 // Finishes the call at once with `status` (for requests refused before any work).
 grpc::ServerUnaryReactor* RejectUnary(grpc::CallbackServerContext* ctx, const absl::Status& status);
 

@@ -97,8 +97,9 @@ void ToProto(const Event& e, v1::Event* out) {
   out->set_awaiting_adjudication(e.awaiting_adjudication);
   out->set_triage_centre_id(e.triage_centre_id);
   for (const std::string& c : e.previous_category_codes) out->add_previous_category_codes(c);
-  out->set_assignment_token(e.assignment_token);  // dq
-  out->set_claimed_by(e.claimed_by);              // dq
+  out->set_assignment_token(e.assignment_token);                                     // dq
+  out->set_claimed_by(e.claimed_by);                                                 // dq
+  for (const std::string& d : e.department_history) out->add_department_history(d);  // auth
 }
 
 void ToProto(const RoutingExplanation& r, v1::RoutingExplanation* out) {
@@ -155,6 +156,8 @@ Event FromProto(const v1::Event& p) {
                                    p.previous_category_codes().end());
   e.assignment_token = p.assignment_token();  // dq
   e.claimed_by = p.claimed_by();              // dq
+  e.department_history.assign(p.department_history().begin(),
+                              p.department_history().end());  // auth
   return e;
 }
 

@@ -247,8 +247,9 @@ struct ContractWorld {
     return org;
   }
 
+  // auth (issue 7): reports come from both grids, so the worker's area is their community.
   static Identity Worker(const std::string& subject = "worker-1") {
-    return Identity{subject, Role::kGridWorker, "g1", ""};
+    return Identity{subject, Role::kGridWorker, "c1", ""};
   }
   static Identity Dispatcher(const std::string& subject = "dispatcher-1") {
     return Identity{subject, Role::kDistrictDispatcher, kDistrict, ""};

@@ -7,6 +7,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/domain/access_policy.h"
+#include "common/domain/reporter_masking.h"
 #include "common/rpc/adapter_util.h"
 #include "common/rpc/convert.h"
 #include "common/rpc/identity.h"
@@ -43,16 +45,15 @@ bool IsDispatcher(Role r) { return r == Role::kStreetDispatcher || r == Role::kD
 absl::StatusOr<DispatchService::DepartmentScope> DispatchService::ScopeOf(
     const Identity& who, const std::string& requested) const {
   std::string department = requested.empty() ? who.department_id : requested;
-  if (department.empty()) return absl::InvalidArgumentError("department_id: is required");
-  bool own = IsDepartmentRole(who.role) && department == who.department_id;
-  if (!own && !IsDispatcher(who.role) && who.role != Role::kAdmin) {
+  if (!IsDepartmentRole(who.role) && !IsDispatcher(who.role) && who.role != Role::kAdmin) {
     return absl::PermissionDeniedError(
-        absl::StrCat("role '", RoleName(who.role), "' may not use department '", department, "'"));
+        absl::StrCat("role '", RoleName(who.role), "' may not use department queues"));
   }
-  std::shared_ptr<const District> district = own || who.role == Role::kAdmin
-                                                 ? orgs_->FindByDepartment(department)
-                                                 : orgs_->FindByArea(who.area);
-  if (district == nullptr || district->FindDepartment(department) == nullptr) {
+  if (department.empty()) return absl::InvalidArgumentError("department_id: is required");
+  // auth (issue 7): a department outside the caller's scope is answered like an unknown one.
+  std::shared_ptr<const District> district =
+      IsDispatcher(who.role) ? orgs_->FindByArea(who.area) : orgs_->FindByDepartment(department);
+  if (district == nullptr || !CanUseDepartmentQueue(who, *district, department)) {
     return absl::NotFoundError(
         absl::StrCat("department '", department, "' not found in the caller's district"));
   }
@@ -147,6 +148,7 @@ grpc::ServerWriteReactor<v1::Delivery>* DispatchService::WatchAssignments(
   s.redeliver_after = queue_options_.redeliver_after;
   s.poll = queue_options_.poll;
   s.batch = queue_options_.batch;
+  s.viewer = *who;
   return new WatchReactor(queue_, store_, std::move(s));
 }
 
@@ -223,19 +225,20 @@ absl::Status DispatchService::CheckWebhookAdmin(const Identity& who, const std::
                                                 const std::string& department,
                                                 bool admin_only) const {
   if (webhooks_ == nullptr) return absl::UnavailableError("webhooks are not enabled");
-  if (who.role != Role::kAdmin && (admin_only || !IsDispatcher(who.role))) {
+  bool may = who.role == Role::kAdmin ||
+             (!admin_only && (IsDispatcher(who.role) || IsDepartmentRole(who.role)));
+  if (!may) {
     return absl::PermissionDeniedError(
         absl::StrCat("role '", RoleName(who.role), "' may not manage webhooks"));
   }
   if (district.empty()) return absl::InvalidArgumentError("district_id: is required");
   if (department.empty()) return absl::InvalidArgumentError("department_id: is required");
+  // auth (issue 7): departments see their own webhook, dispatchers the departments of their
+  // area; any other department is answered like an unknown one.
   std::shared_ptr<const District> d = orgs_->Find(district);
-  if (d == nullptr || d->FindDepartment(department) == nullptr) {
+  if (d == nullptr || !CanUseDepartmentQueue(who, *d, department)) {
     return absl::NotFoundError(
         absl::StrCat("department '", department, "' not found in district '", district, "'"));
-  }
-  if (who.role != Role::kAdmin && orgs_->FindByArea(who.area) != d) {
-    return absl::PermissionDeniedError("dispatchers manage only their own district");
   }
   return absl::OkStatus();
 }

@@ -1,6 +1,7 @@
 #include "services/dispatch/dispatch_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/domain/access_policy.h"
 #include "common/rpc/adapter_util.h"
 #include "common/rpc/convert.h"
 #include "common/rpc/status.h"
@@ -13,33 +14,20 @@ grpc::ServerUnaryReactor* DispatchService::ListAssignments(grpc::CallbackServerC
   return HandleUnary(ctx, [=, this](const Identity& who, Finish finish) {
     absl::StatusOr<PageRequest> page = PageFromRequest(req->page_size(), req->page_token());
     if (!page.ok()) return finish(page.status());
-    std::string department =
-        req->department_id().empty() ? who.department_id : req->department_id();
-    bool is_department =
-        who.role == Role::kDepartmentOperator || who.role == Role::kDepartmentSystem;
-    bool is_dispatcher =
-        who.role == Role::kStreetDispatcher || who.role == Role::kDistrictDispatcher;
-    if (department.empty()) {
-      return finish(absl::InvalidArgumentError("department_id: is required"));
-    }
-    if (!(is_department && department == who.department_id) && !is_dispatcher) {
-      return finish(absl::PermissionDeniedError(absl::StrCat(
-          "role '", RoleName(who.role), "' may not list department '", department, "'")));
-    }
-    // Departments: the district that has the department. Dispatchers: the district of
-    // their area, which must have it.
-    std::shared_ptr<const District> district =
-        is_department ? orgs_->FindByDepartment(department) : orgs_->FindByArea(who.area);
-    if (district == nullptr || district->FindDepartment(department) == nullptr) {
-      return finish(absl::NotFoundError(
-          absl::StrCat("department '", department, "' not found in the caller's district")));
-    }
-    store_->ListByDepartment(district->id(), department, *page, [=, this](absl::StatusOr<Page> p) {
-      if (!p.ok()) return finish(p.status());
-      for (const Event& e : p->events) ToProto(e, resp->add_events());
-      resp->set_next_page_token(p->next_cursor);
-      finish(absl::OkStatus());
-    });
+    absl::StatusOr<DepartmentScope> scope = ScopeOf(who, req->department_id());
+    if (!scope.ok()) return finish(scope.status());
+    store_->ListByDepartment(scope->district_id, scope->department_id, *page,
+                             [=, this](absl::StatusOr<Page> p) {
+                               if (!p.ok()) return finish(p.status());
+                               // auth (issue 7): a street dispatcher sees only their street's
+                               // events of the queue.
+                               for (const Event& e : p->events) {
+                                 if (CanSeeEvent(who, e))
+                                   EventToProtoFor(who, e, resp->add_events());
+                               }
+                               resp->set_next_page_token(p->next_cursor);
+                               finish(absl::OkStatus());
+                             });
   });
 }
 

@@ -22,8 +22,10 @@ class DispatchService final : public v1::DispatchService::CallbackService {
   DispatchService(EventCommands* commands, EventStore* store, const OrgRegistry* orgs)
       : commands_(commands), store_(store), orgs_(orgs) {}
 
-  // A department lists its own work; dispatchers may name any department of their
-  // district (NOT_FOUND for a department outside it; PERMISSION_DENIED for other roles).
+  // A department lists its own work; dispatchers may name a department of their area
+  // (access_policy.h CanUseDepartmentQueue), admins any. NOT_FOUND for a department outside
+  // the caller's scope, PERMISSION_DENIED for other roles. Events are filtered by
+  // CanSeeEvent and masked for the caller.
   grpc::ServerUnaryReactor* ListAssignments(grpc::CallbackServerContext* ctx,
                                             const v1::ListAssignmentsRequest* req,
                                             v1::ListAssignmentsResponse* resp) override;
@@ -115,7 +117,9 @@ class DispatchService final : public v1::DispatchService::CallbackService {
     std::string department_id;
   };
   absl::StatusOr<DepartmentScope> ScopeOf(const Identity& who, const std::string& requested) const;
-  // dq: admins (any district) and dispatchers (their own) manage a department's webhook.
+  // dq: admins (any district) set a department's webhook; admins, dispatchers (departments
+  // of their area) and the department itself read its attempts and dead letters and replay
+  // them (auth, issue 7). NOT_FOUND for a department outside the caller's scope.
   absl::Status CheckWebhookAdmin(const Identity& who, const std::string& district,
                                  const std::string& department, bool admin_only) const;
   AssignmentQueue* queue_ = nullptr;

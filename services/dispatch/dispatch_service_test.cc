@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/time/time.h"
 #include "common/base/clock.h"
 #include "common/domain/event_commands.h"
@@ -64,7 +65,7 @@ DistrictOrg OtherDistrict() {
 const Identity kWorker{"w1", Role::kGridWorker, "g1", ""};
 const Identity kOperatorA{"op-a", Role::kDepartmentOperator, "st1", "dep_a"};
 const Identity kOperatorB{"op-b", Role::kDepartmentOperator, "440304", "dep_b"};
-const Identity kStreetDispatcher{"disp-1", Role::kStreetDispatcher, "440304", ""};
+const Identity kStreetDispatcher{"disp-1", Role::kStreetDispatcher, "st1", ""};
 const Identity kOtherDispatcher{"disp-9", Role::kStreetDispatcher, "440305", ""};
 
 bool Mentions(const grpc::Status& s, std::string_view what) {
@@ -293,6 +294,7 @@ TEST_F(DispatchServiceTest, ClaimRetryIsReplayed) {
   EXPECT_EQ(again.event().state(), State(EventState::kClaimed));
 }
 
+// auth (issue 7): an event another department holds is out of scope: NOT_FOUND.
 TEST_F(DispatchServiceTest, AnotherDepartmentMayNotClaim) {
   v1::Event e = ReportedAndDispatched("r1");
   v1::ClaimEventRequest claim;
@@ -300,7 +302,8 @@ TEST_F(DispatchServiceTest, AnotherDepartmentMayNotClaim) {
   claim.set_event_id(e.id());
   v1::EventResponse resp;
   grpc::Status s = dispatch_stub_->ClaimEvent(Context(kOperatorB).get(), claim, &resp);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(s.error_message(), "event " + e.id() + " not found");
 }
 
 TEST_F(DispatchServiceTest, ClaimWithoutIdentityIsUnauthenticated) {
@@ -450,12 +453,15 @@ TEST_F(DispatchServiceTest, ListAssignmentsPageSizeOutOfRangeIsInvalidArgument) 
   EXPECT_TRUE(Mentions(s, "page_size")) << s.error_message();
 }
 
+// auth (issue 7): another department's queue reads like an unknown department.
 TEST_F(DispatchServiceTest, DepartmentOperatorMayNotListAnotherDepartment) {
   ReportedAndDispatched("r1");
   v1::ListAssignmentsResponse resp;
   grpc::Status s = ListAs(kOperatorB, "dep_a", &resp);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(resp.events_size(), 0);
+  grpc::Status missing = ListAs(kOperatorB, "dep_x", &resp);
+  EXPECT_EQ(s.error_message(), absl::StrReplaceAll(missing.error_message(), {{"dep_x", "dep_a"}}));
 }
 
 TEST_F(DispatchServiceTest, GridWorkerMayNotListAssignments) {
@@ -465,12 +471,16 @@ TEST_F(DispatchServiceTest, GridWorkerMayNotListAssignments) {
   EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
 }
 
-TEST_F(DispatchServiceTest, StreetDispatcherMayListAnyDepartmentOfTheDistrict) {
+// auth (issue 7): a street dispatcher lists the street departments of their street only.
+TEST_F(DispatchServiceTest, StreetDispatcherMayListTheDepartmentsOfTheirStreet) {
   v1::Event e = ReportedAndDispatched("r1");
   v1::ListAssignmentsResponse resp;
   grpc::Status s = ListAs(kStreetDispatcher, "dep_a", &resp);
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(Ids(resp), (std::vector<std::string>{e.id()}));
+  v1::ListAssignmentsResponse district_level;
+  EXPECT_EQ(ListAs(kStreetDispatcher, "dep_b", &district_level).error_code(),
+            grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_F(DispatchServiceTest, DispatcherMustNameADepartment) {

@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/domain/lifecycle.h"
+#include "common/domain/reporter_masking.h"
 #include "common/rpc/convert.h"
 #include "common/rpc/log.h"
 #include "common/rpc/status.h"
@@ -107,7 +108,9 @@ bool WatchReactor::SendAssignments(const std::vector<QueueEntry>& entries, bool 
     d.set_delivery_id(absl::StrCat("a:", entry.id));
     d.set_event_id(entry.event_id);
     d.set_fencing_token(entry.token);
-    ToProto(*event, d.mutable_event());
+    Event visible = *event;
+    MaskReporterFor(settings_.viewer, visible);  // auth (issue 7)
+    ToProto(visible, d.mutable_event());
     d.set_redelivery(redelivery);
     if (!Push(std::move(d))) return false;
   }

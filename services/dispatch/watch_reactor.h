@@ -34,6 +34,7 @@ struct WatchSettings {
   absl::Duration redeliver_after = absl::Seconds(30);
   absl::Duration poll = absl::Milliseconds(20);
   int batch = 50;
+  Identity viewer;  // auth (issue 7): whose view the events are masked for
 };
 
 class WatchReactor final : public grpc::ServerWriteReactor<v1::Delivery> {

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/domain/lifecycle.h"
+#include "common/domain/reporter_masking.h"
 #include "common/rpc/convert.h"
 #include "common/rpc/log.h"
 #include "google/protobuf/util/json_util.h"
@@ -114,7 +115,11 @@ class WebhookCourier::Worker {
       d.set_kind(v1::Delivery::KIND_ASSIGNMENT);
       d.set_delivery_id(absl::StrCat("a:", e.id));
       d.set_fencing_token(e.token);
-      ToProto(*event, d.mutable_event());
+      // auth (issue 7): the payload goes to the department's own system and is masked
+      // for it like any department view.
+      Event visible = *event;
+      MaskReporterFor(Identity{"", Role::kDepartmentSystem, "", department_}, visible);
+      ToProto(visible, d.mutable_event());
     } else {
       d.set_kind(v1::Delivery::KIND_NOTIFICATION);
       d.set_delivery_id(absl::StrCat("n:", e.id));

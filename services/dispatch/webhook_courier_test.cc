@@ -155,6 +155,8 @@ class WebhookCourierTest : public ::testing::Test {
     in.category_code = "garbage";
     in.location = Location{22.54, 114.05, "g1", ""};
     in.description = absl::StrCat("exposed garbage #", n);
+    in.reporter_name = "张三";
+    in.reporter_phone = "13812345678";
     std::promise<absl::StatusOr<WriteResult>> p;
     commands_->Report(Identity{"w1", Role::kGridWorker, "g1", ""}, in,
                       [&](absl::StatusOr<WriteResult> r) { p.set_value(r); });
@@ -221,6 +223,9 @@ TEST_F(WebhookCourierTest, ReceiverThatFailsThenTimesOutThenAcceptsGetsEverythin
     EXPECT_EQ(got[i].headers["x-zhiwang-delivery"], d.delivery_id());
     EXPECT_EQ(d.fencing_token(), d.event().assignment_token());
     EXPECT_GT(d.fencing_token(), 0);
+    // auth (issue 7): the payload is the department's view: the reporter's contact masked.
+    EXPECT_EQ(d.event().reporter().name(), "张*");
+    EXPECT_EQ(d.event().reporter().phone(), "138****5678");
   }
   v1::Delivery note = BodyOf(got[3]);
   EXPECT_EQ(note.kind(), v1::Delivery::KIND_NOTIFICATION);

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "common/domain/access_policy.h"
 #include "common/rpc/adapter_util.h"
 #include "common/rpc/convert.h"
 #include "common/rpc/status.h"
@@ -14,7 +15,7 @@ grpc::ServerUnaryReactor* IntakeService::ReportEvent(grpc::CallbackServerContext
                                                      v1::ReportEventResponse* resp) {
   return HandleUnary(ctx, [=, this](const Identity& who, Finish finish) {
     commands_->Report(who, FromProto(*req), [=, this](absl::StatusOr<WriteResult> r) {
-      if (r.ok()) ToProto(r->event, resp->mutable_event());
+      if (r.ok()) EventToProtoFor(who, r->event, resp->mutable_event());
       finish(r.status());
     });
   });
@@ -27,9 +28,9 @@ grpc::ServerUnaryReactor* IntakeService::GetEvent(grpc::CallbackServerContext* c
     if (absl::Status s = ValidateEventId(req->event_id()); !s.ok()) return finish(s);
     bool with_timeline = req->include_timeline();
     std::string id = req->event_id();
-    store_->Get(id, [=, this](absl::StatusOr<Event> e) {
+    GetEventFor(store_, who, id, [=, this](absl::StatusOr<Event> e) {
       if (!e.ok()) return finish(e.status());
-      ToProto(*e, resp->mutable_event());
+      EventToProtoFor(who, *e, resp->mutable_event());
       if (!with_timeline) return finish(absl::OkStatus());
       store_->GetTimeline(id, [=, this](absl::StatusOr<std::vector<TimelineEntry>> t) {
         if (!t.ok()) return finish(t.status());
@@ -53,7 +54,10 @@ grpc::ServerUnaryReactor* IntakeService::ListMyReports(grpc::CallbackServerConte
     }
     store_->ListByReporter(district->id(), who.subject, *page, [=, this](absl::StatusOr<Page> p) {
       if (!p.ok()) return finish(p.status());
-      for (const Event& e : p->events) ToProto(e, resp->add_events());
+      // The index holds the caller's own reports; the filter is the policy's last word.
+      for (const Event& e : p->events) {
+        if (CanSeeEvent(who, e)) EventToProtoFor(who, e, resp->add_events());
+      }
       resp->set_next_page_token(p->next_cursor);
       finish(absl::OkStatus());
     });

@@ -1,6 +1,7 @@
 #include "services/router/admin_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/domain/access_policy.h"
 #include "common/rpc/convert.h"
 #include "common/rpc/status.h"
 
@@ -32,9 +33,13 @@ grpc::ServerUnaryReactor* AdminService::GetDistrict(grpc::CallbackServerContext*
                                                     const v1::GetDistrictRequest* req,
                                                     v1::GetDistrictResponse* resp) {
   return HandleUnary(ctx, [=, this](const Identity& who, Finish finish) {
-    if (absl::Status s = RequireAdmin(who); !s.ok()) return finish(s);
+    // auth (issue 7): district dispatchers read their own district (read-only); any other
+    // district is answered like a missing one.
+    if (who.role != Role::kDistrictDispatcher) {
+      if (absl::Status s = RequireAdmin(who); !s.ok()) return finish(s);
+    }
     std::shared_ptr<const District> d = orgs_->Find(req->district_id());
-    if (d == nullptr) {
+    if (d == nullptr || !CanSeeDistrict(who, *d)) {
       return finish(
           absl::NotFoundError(absl::StrCat("district '", req->district_id(), "' not found")));
     }

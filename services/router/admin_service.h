@@ -2,7 +2,9 @@
 #define ZHIWANG_SERVICES_ROUTER_ADMIN_SERVICE_H_
 
 // gRPC adapter of zhiwang.v1.AdminService: loading and reading a district's
-// organisation, categories and routing table. Admins only (PERMISSION_DENIED otherwise).
+// organisation, categories and routing table. Admins only (PERMISSION_DENIED otherwise),
+// except GetDistrict, which a district dispatcher may also call for their own district
+// (auth, issue 7: read-only; another district is NOT_FOUND like a missing one).
 
 #include "common/domain/org_registry.h"
 #include "services/router/org_file_watcher.h"

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_replace.h"
 #include "common/domain/org_registry.h"
 #include "common/rpc/convert.h"
 #include "common/rpc/identity.h"
@@ -111,8 +112,24 @@ TEST_F(AdminServiceTest, NonAdminMayNotLoad) {
 
 TEST_F(AdminServiceTest, NonAdminMayNotRead) {
   v1::GetDistrictResponse resp;
-  grpc::Status s = Get(kDispatcher, "440304", &resp);
+  Identity street{"disp-2", Role::kStreetDispatcher, "440304", ""};
+  grpc::Status s = Get(street, "440304", &resp);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+}
+
+// auth (issue 7): a district dispatcher reads its own district (read-only); another one is
+// answered like a missing district.
+TEST_F(AdminServiceTest, DistrictDispatcherReadsOnlyItsOwnDistrict) {
+  v1::GetDistrictResponse resp;
+  grpc::Status s = Get(kDispatcher, "440304", &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(resp.district().id(), "440304");
+  Identity elsewhere{"disp-9", Role::kDistrictDispatcher, "440399", ""};
+  grpc::Status other = Get(elsewhere, "440304", &resp);
+  EXPECT_EQ(other.error_code(), grpc::StatusCode::NOT_FOUND);
+  grpc::Status missing = Get(kAdmin, "440399", &resp);
+  EXPECT_EQ(other.error_message(),
+            absl::StrReplaceAll(missing.error_message(), {{"440399", "440304"}}));
 }
 
 TEST_F(AdminServiceTest, LoadWithoutIdentityIsUnauthenticated) {

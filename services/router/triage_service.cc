@@ -1,6 +1,7 @@
 #include "services/router/triage_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/domain/access_policy.h"
 #include "common/domain/lifecycle.h"
 #include "common/rpc/adapter_util.h"
 #include "common/rpc/convert.h"
@@ -29,15 +30,19 @@ grpc::ServerUnaryReactor* TriageService::ListTriage(grpc::CallbackServerContext*
     if (!page.ok()) return finish(page.status());
     if (req->centre_id().empty())
       return finish(absl::InvalidArgumentError("centre_id: is required"));
-    std::shared_ptr<const District> d =
-        req->district_id().empty() ? orgs_->FindByArea(who.area) : orgs_->Find(req->district_id());
-    if (d == nullptr) {
+    // auth (issue 7): only the caller's own district and centre(s); anything else is
+    // answered like an unknown centre.
+    std::shared_ptr<const District> d = orgs_->FindByArea(who.area);
+    if (d == nullptr || (!req->district_id().empty() && req->district_id() != d->id()) ||
+        !CanUseTriageCentre(who, *d, req->centre_id())) {
       return finish(absl::NotFoundError(
-          absl::StrCat("district_id: no district '", req->district_id(), "' for the caller")));
+          absl::StrCat("centre_id: no centre '", req->centre_id(), "' for the caller")));
     }
     store_->ListTriage(d->id(), req->centre_id(), *page, [=](absl::StatusOr<Page> p) {
       if (!p.ok()) return finish(p.status());
-      for (const Event& e : p->events) ToProto(e, resp->add_events());
+      for (const Event& e : p->events) {
+        if (CanSeeEvent(who, e)) EventToProtoFor(who, e, resp->add_events());
+      }
       resp->set_next_page_token(p->next_cursor);
       finish(absl::OkStatus());
     });
@@ -97,7 +102,7 @@ grpc::ServerUnaryReactor* TriageService::MergeEvent(grpc::CallbackServerContext*
   // report. Checked on a read; the merge itself is one atomic write of the follower.
   return HandleUnary(ctx, [=, this](const Identity& who, Finish finish) {
     if (absl::Status s = ValidateEventId(req->event_id()); !s.ok()) return finish(s);
-    store_->Get(req->master_id(), [=, this](absl::StatusOr<Event> master) {
+    GetEventFor(store_, who, req->master_id(), [=, this](absl::StatusOr<Event> master) {
       if (absl::IsNotFound(master.status())) {
         return finish(
             absl::NotFoundError(absl::StrCat("master_id: event ", req->master_id(), " not found")));
@@ -114,8 +119,8 @@ grpc::ServerUnaryReactor* TriageService::MergeEvent(grpc::CallbackServerContext*
       c.merge_into = req->master_id();
       c.note = req->note();
       commands_->Act(who, req->event_id(), req->client_request_id(), c,
-                     [resp, finish](absl::StatusOr<WriteResult> r) {
-                       if (r.ok()) ToProto(r->event, resp->mutable_event());
+                     [resp, finish, who](absl::StatusOr<WriteResult> r) {
+                       if (r.ok()) EventToProtoFor(who, r->event, resp->mutable_event());
                        finish(r.status());
                      });
     });
@@ -140,13 +145,20 @@ grpc::ServerUnaryReactor* TriageService::ListFollowers(grpc::CallbackServerConte
     if (absl::Status s = ValidateEventId(req->event_id()); !s.ok()) return finish(s);
     absl::StatusOr<PageRequest> page = PageFromRequest(req->page_size(), req->page_token());
     if (!page.ok()) return finish(page.status());
-    store_->ListFollowers(DistrictOfEventId(req->event_id()), req->event_id(), *page,
-                          [=](absl::StatusOr<Page> p) {
-                            if (!p.ok()) return finish(p.status());
-                            for (const Event& e : p->events) ToProto(e, resp->add_events());
-                            resp->set_next_page_token(p->next_cursor);
-                            finish(absl::OkStatus());
-                          });
+    // auth (issue 7): the master must be in scope (NOT_FOUND like a missing one), and
+    // followers outside it are filtered.
+    std::string id = req->event_id();
+    GetEventFor(store_, who, id, [=, this](absl::StatusOr<Event> master) {
+      if (!master.ok()) return finish(master.status());
+      store_->ListFollowers(DistrictOfEventId(id), id, *page, [=](absl::StatusOr<Page> p) {
+        if (!p.ok()) return finish(p.status());
+        for (const Event& e : p->events) {
+          if (CanSeeEvent(who, e)) EventToProtoFor(who, e, resp->add_events());
+        }
+        resp->set_next_page_token(p->next_cursor);
+        finish(absl::OkStatus());
+      });
+    });
   });
 }
 
@@ -156,9 +168,9 @@ grpc::ServerUnaryReactor* TriageService::ExplainRouting(grpc::CallbackServerCont
   return HandleUnary(ctx, [=, this](const Identity& who, Finish finish) {
     if (absl::Status s = RequireDispatcher(who); !s.ok()) return finish(s);
     if (absl::Status s = ValidateEventId(req->event_id()); !s.ok()) return finish(s);
-    store_->Get(req->event_id(), [=, this](absl::StatusOr<Event> e) {
+    GetEventFor(store_, who, req->event_id(), [=, this](absl::StatusOr<Event> e) {
       if (!e.ok()) return finish(e.status());
-      ToProto(*e, resp->mutable_event());
+      EventToProtoFor(who, *e, resp->mutable_event());
       ToProto(e->routing, resp->mutable_recorded());
       std::shared_ptr<const District> d = orgs_->Find(e->district_id);
       if (d == nullptr) {

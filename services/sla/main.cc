@@ -76,7 +76,8 @@ int main(int argc, char** argv) {
   sla::SlaWorker worker(reader->get(), &(*ctx)->events(), &engine, &(*ctx)->orgs(),
                         &(*ctx)->clock(), options);
   worker.Start();
-  sla::SlaService service(&engine, &(*ctx)->clock(), std::move(calendars));
+  sla::SlaService service(&engine, &(*ctx)->clock(), std::move(calendars), &(*ctx)->events(),
+                          &(*ctx)->orgs());
   absl::Status s = Serve({&service}, [&worker] { worker.Stop(); });
   if (!s.ok()) {
     Log(LogLevel::kError, "serve failed", {{"error", s.ToString()}});

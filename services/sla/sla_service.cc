@@ -1,22 +1,35 @@
 #include "services/sla/sla_service.h"
 
+#include <future>
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "common/domain/access_policy.h"
+#include "common/rpc/adapter_util.h"
 #include "common/rpc/status.h"
 #include "services/sla/sla_convert.h"
 
 namespace zhiwang::sla {
 
 SlaService::SlaService(SlaEngine* engine, const Clock* clock,
-                       std::map<std::string, std::vector<v1::BusinessCalendarYear>> calendars)
-    : engine_(engine), clock_(clock), calendars_(std::move(calendars)) {}
+                       std::map<std::string, std::vector<v1::BusinessCalendarYear>> calendars,
+                       EventStore* events, const OrgRegistry* orgs)
+    : engine_(engine),
+      clock_(clock),
+      calendars_(std::move(calendars)),
+      events_(events),
+      orgs_(orgs) {}
 
 grpc::ServerUnaryReactor* SlaService::GetEventClock(grpc::CallbackServerContext* ctx,
                                                     const v1::GetEventClockRequest* req,
                                                     v1::EventClock* resp) {
-  return HandleUnary(ctx, [=, this](const Identity&, Finish finish) {
-    if (req->event_id().empty()) return finish(absl::InvalidArgumentError("event_id: is required"));
+  return HandleUnary(ctx, [=, this](const Identity& who, Finish finish) {
+    if (absl::Status s = ValidateEventId(req->event_id()); !s.ok()) return finish(s);
+    // auth (issue 7): the clock of an event outside the caller's scope does not exist.
+    std::promise<absl::StatusOr<Event>> loaded;
+    GetEventFor(events_, who, req->event_id(),
+                [&loaded](absl::StatusOr<Event> e) { loaded.set_value(std::move(e)); });
+    if (absl::StatusOr<Event> e = loaded.get_future().get(); !e.ok()) return finish(e.status());
     absl::StatusOr<EventClockView> c =
         engine_->Clock(DistrictOfEventId(req->event_id()), req->event_id(), clock_->Now());
     if (!c.ok()) return finish(c.status());
@@ -57,13 +70,19 @@ grpc::ServerUnaryReactor* SlaService::ListProvisionalCalendars(
 grpc::ServerUnaryReactor* SlaService::GetCalendar(grpc::CallbackServerContext* ctx,
                                                   const v1::GetCalendarRequest* req,
                                                   v1::GetCalendarResponse* resp) {
-  return HandleUnary(ctx, [=, this](const Identity&, Finish finish) {
+  return HandleUnary(ctx, [=, this](const Identity& who, Finish finish) {
+    auto not_found = [&] {
+      return absl::NotFoundError(
+          absl::StrCat("district_id: no calendar for '", req->district_id(), "'"));
+    };
+    // auth (issue 7): area and department roles read their own district's calendar only.
+    std::shared_ptr<const District> d = orgs_->Find(req->district_id());
+    bool global =
+        who.role == Role::kAdmin || who.role == Role::kAuditor || who.role == Role::kSystem;
+    if (!global && (d == nullptr || !CanSeeDistrict(who, *d))) return finish(not_found());
     auto it = calendars_.find(req->district_id());
     if (it == calendars_.end()) it = calendars_.find("*");
-    if (it == calendars_.end()) {
-      return finish(absl::NotFoundError(
-          absl::StrCat("district_id: no calendar for '", req->district_id(), "'")));
-    }
+    if (it == calendars_.end()) return finish(not_found());
     for (const v1::BusinessCalendarYear& y : it->second) *resp->add_years() = y;
     finish(absl::OkStatus());
   });

@@ -271,7 +271,9 @@ TEST_F(DispatchQueueE2E, WebhookReceiverDownThenBackGetsEverythingInOrderPerEven
     n.set_event_id(e.id());
     n.set_message(absl::StrCat("reminder ", i));
     v1::SendTestNotificationResponse nr;
-    ASSERT_TRUE(CallWithRetry(StreetDispatcher(), [&](grpc::ClientContext* ctx) {
+    // auth (issue 7): a district department's queue is the district dispatchers'.
+    const Identity district_dispatcher{"dispatcher-d", Role::kDistrictDispatcher, kDistrictId, ""};
+    ASSERT_TRUE(CallWithRetry(district_dispatcher, [&](grpc::ClientContext* ctx) {
                   return stack().dispatch().SendTestNotification(ctx, n, &nr);
                 }).ok());
     events.push_back(e.id());

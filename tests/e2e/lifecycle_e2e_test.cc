@@ -248,10 +248,11 @@ TEST_F(LifecycleE2E, FailedVerificationGoesToReworkWithSameDepartment) {
   EXPECT_EQ(got.event().rework_count(), 1);
   EXPECT_EQ(got.event().department_id(), department);
 
-  // Another department cannot take it over.
+  // Another department cannot take it over: it never held the event, so it does not see
+  // it (auth, issue 7: NOT_FOUND, like a missing event).
   absl::StatusOr<v1::Event> other =
       Resolve(stack(), Operator(kWaterDept), "rework-other", e.id(), "不是我们的");
-  EXPECT_EQ(other.status().code(), absl::StatusCode::kPermissionDenied) << other.status();
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kNotFound) << other.status();
 
   ASSERT_OK_AND_ASSIGN(v1::Event resolved,
                        Resolve(stack(), op, "rework-resolve-2", e.id(), "已彻底清理"));
@@ -286,10 +287,11 @@ TEST_F(LifecycleE2E, CancelByReporterBeforeClaim) {
   ASSERT_OK_AND_ASSIGN(v1::Event e,
                        ReportAndWaitDispatched(worker, "cancel-report", kOneDeptCategory));
 
-  // Only the reporter may cancel: another grid worker is refused.
+  // Only the reporter may cancel: another grid worker does not even see it (auth, issue 7:
+  // NOT_FOUND, like a missing event).
   absl::StatusOr<v1::Event> stranger =
       Cancel(stack(), GridWorker("gw-stranger"), "cancel-stranger", e.id(), "不是我报的");
-  EXPECT_EQ(stranger.status().code(), absl::StatusCode::kPermissionDenied) << stranger.status();
+  EXPECT_EQ(stranger.status().code(), absl::StatusCode::kNotFound) << stranger.status();
 
   ASSERT_OK_AND_ASSIGN(v1::Event cancelled,
                        Cancel(stack(), worker, "cancel-cancel", e.id(), "误报,现场无积水"));
@@ -424,11 +426,11 @@ TEST_F(LifecycleE2E, WrongDepartmentCannotClaim) {
                        ReportAndWaitDispatched(worker, "wrongdep-report", kTwoDeptCategory));
   ASSERT_EQ(e.department_id(), kStreetDept);
 
+  // auth (issue 7): departments that never held the event do not see it (NOT_FOUND).
   for (const char* other : {kWaterDept, kCityDept}) {
     absl::StatusOr<v1::Event> r =
         Claim(stack(), Operator(other), absl::StrCat("wrongdep-claim-", other), e.id());
-    EXPECT_EQ(r.status().code(), absl::StatusCode::kPermissionDenied)
-        << other << ": " << r.status();
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kNotFound) << other << ": " << r.status();
   }
   ASSERT_OK_AND_ASSIGN(v1::GetEventResponse got, GetEvent(stack(), worker, e.id(), true));
   EXPECT_EQ(got.event().state(), v1::EVENT_STATE_DISPATCHED);

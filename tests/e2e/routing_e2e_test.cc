@@ -185,7 +185,9 @@ TEST_F(RoutingE2E, RejectionWithAReasonOutsideTheListIsInvalidArgument) {
 TEST_F(RoutingE2E, ReportedGridThatDisagreesWithThePointIsFlaggedNotOverwritten) {
   v1::ReportEventRequest req = MakeReport("mismatch-1", kOneDeptCategory);
   req.mutable_location()->set_grid_id(kOtherGrid);  // the point lies in kGridId
-  absl::StatusOr<v1::Event> e = Report(stack(), GridWorker("gw-mm"), req);
+  // auth (issue 7): a worker reporting in two grids has their community as area.
+  const Identity worker{"gw-mm", Role::kGridWorker, "990100001001", ""};
+  absl::StatusOr<v1::Event> e = Report(stack(), worker, req);
   ASSERT_TRUE(e.ok()) << e.status();
   EXPECT_EQ(e->location().grid_id(), kOtherGrid);
   EXPECT_EQ(e->located_grid_id(), kGridId);
@@ -193,7 +195,7 @@ TEST_F(RoutingE2E, ReportedGridThatDisagreesWithThePointIsFlaggedNotOverwritten)
   EXPECT_FALSE(e->cross_street());  // both grids are in the one street
 
   absl::StatusOr<v1::Event> agree =
-      Report(stack(), GridWorker("gw-mm"), MakeReport("mismatch-2", kOneDeptCategory));
+      Report(stack(), worker, MakeReport("mismatch-2", kOneDeptCategory));
   ASSERT_TRUE(agree.ok()) << agree.status();
   EXPECT_EQ(agree->located_grid_id(), kGridId);
   EXPECT_FALSE(agree->grid_mismatch());
