@@ -137,9 +137,7 @@ TEST_F(EvaluationE2E, SmallCaseEqualsFiguresWorkedOutByHand) {
   ASSERT_TRUE(WaitDispatched(stack(), worker, e5->id()).ok());
   ASSERT_TRUE(ok(Cancel(stack(), worker, "ev-e5-cancel", e5->id(), "mistake")).ok());
 
-  // Other suites' events in this shared stack were reported by other workers; the worker
-  // grouping isolates ours, and the department figures below come from ours alone only
-  // if this suite runs on its own stack: it does (one stack per suite binary).
+  // This binary's stack holds only these five events, so every figure below is theirs.
   v1::EvaluateRequest req;
   req.set_district_id(kDistrictId);
   *req.mutable_range()->mutable_from() = ToProto(start);
