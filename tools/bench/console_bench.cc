@@ -45,13 +45,20 @@
 #include "common/redis/redis_client.h"
 #include "common/redis/redis_event_store.h"
 #include "common/testing/redis_server.h"
+#include "services/console/evaluation_bench.h"
+#include "services/console/evaluation_period.h"
 #include "services/console/event_lister.h"
+#include "services/console/redis_evaluation_source.h"
 #include "services/console/redis_query_store.h"
+#include "services/sla/sla_config_loader.h"
 
 ABSL_FLAG(int, events, 1000000, "events to load");
 ABSL_FLAG(int, queries, 2000, "runs of each measured query");
 ABSL_FLAG(int, load_seconds, 900, "stop loading after this long, whatever is loaded");
 ABSL_FLAG(int, in_flight, 2000, "outstanding writes while loading");
+ABSL_FLAG(int, evaluation_runs, 5, "uncached runs of (c), the month's evaluation (cached: 40x)");
+ABSL_FLAG(std::string, sla_policies, ZW_DEFAULT_SLA_POLICIES,
+          "SLA policy file the evaluation (c) replays timelines with (any district)");
 
 namespace zhiwang::console {
 namespace {
@@ -386,8 +393,38 @@ int Main() {
     if (!r.ok()) return 1;
   }
   Stats raw = Of(raw_ms);
-  // ---- (c) "one month's evaluation of all departments": the feed engineer adds it here
-  // (EvaluationService over the same loaded data), printed like (a) and (b).
+  // ---- (c) one month's evaluation of all departments: the last full calendar month
+  // before `now` (Asia/Shanghai, from the policy file's calendar), through the Evaluate path
+  // zw-console serves (index selection, pipelined reads, the pure evaluation, the cache).
+  absl::StatusOr<sla::LoadedDistrict> policies =
+      sla::LoadDistrict(absl::GetFlag(FLAGS_sla_policies), {});
+  if (!policies.ok()) {
+    std::fprintf(stderr, "sla policies: %s\n", policies.status().ToString().c_str());
+    return 1;
+  }
+  sla::SlaConfig sla_config;
+  sla_config.Set("*", policies->config);
+  const absl::TimeZone tz = policies->config->calendar.time_zone();
+  const Period month = MonthPeriod(absl::CivilMonth(absl::ToCivilSecond(now, tz)) - 1, tz);
+  RedisEvaluationSource evaluation_source(c);
+  const EvaluationQuery month_query = MonthQuery(kDistrict, month);
+  const int eval_runs = absl::GetFlag(FLAGS_evaluation_runs);
+  absl::StatusOr<EvaluationLatency> eval_uncached =
+      MeasureEvaluation(&evaluation_source, &sla_config, "bench", month_query, eval_runs, false);
+  absl::StatusOr<EvaluationLatency> eval_cached = MeasureEvaluation(
+      &evaluation_source, &sla_config, absl::StrCat("bench-", absl::ToUnixNanos(absl::Now())),
+      month_query, eval_runs * 40, true);
+  if (!eval_uncached.ok() || !eval_cached.ok()) {
+    std::fprintf(stderr, "evaluation: %s %s\n", eval_uncached.status().ToString().c_str(),
+                 eval_cached.status().ToString().c_str());
+    return 1;
+  }
+  auto to_stats = [](const EvaluationLatency& l) {
+    Stats s;
+    s.p50_ms = absl::ToDoubleMilliseconds(l.p50);
+    s.p99_ms = absl::ToDoubleMilliseconds(l.p99);
+    return s;
+  };
   // ---- end (c)
   std::printf("\n%-58s %8s %8s %8s\n", "query (first page of 50, in-process)", "p50 ms", "p99 ms",
               "p99/raw");
@@ -402,6 +439,10 @@ int Main() {
          b[l]);
   }
   line("(b') board of the district (state x light, streets, departments)", board);
+  line(absl::StrCat("(c) evaluation of ", absl::FormatTime("%Y-%m", month.from, tz),
+                    ", all departments, uncached [", eval_uncached->groups, " groups]"),
+       to_stats(*eval_uncached));
+  line("(c) the same month, cached (a finished period)", to_stats(*eval_cached));
   line("raw ZRANGEBYSCORE dl:dep LIMIT 0 50", raw);
   return 0;
 }
