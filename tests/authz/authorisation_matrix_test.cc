@@ -158,6 +158,7 @@ bool Visible(Obj o, R r, Rel rel) {
 bool SeesContact(R r) { return r == SD || r == DD || r == SY; }
 
 const char kMissingEvent[] = "440304-20260101-0000000000";
+const char kApiKeyId[] = "ak_0123456789abcdef";  // an active API key in every scenario
 const char kName[] = "张三";
 const char kPhone[] = "13812345678";
 
@@ -743,9 +744,8 @@ const std::vector<Rule>& Rules() {
       {.method = "zhiwang.v1.AuthService/RevokeApiKey",
        .gate = Of({AD}),
        .act = Of({AD}),
-       .build = B<v1::RevokeApiKeyRequest>(
-           [](auto& r, const Target&) { r.set_key_id("ak_0123456789abcdef"); }),
-       .overrides = {{AD, kOwn, Code::NOT_FOUND}}},  // no such key: the admin reaches the lookup
+       .build =
+           B<v1::RevokeApiKeyRequest>([](auto& r, const Target&) { r.set_key_id(kApiKeyId); })},
       {.method = "zhiwang.v1.AuthService/ListApiKeys",
        .gate = Of({AD}),
        .act = Of({AD}),
@@ -945,6 +945,15 @@ class MatrixTest : public ::testing::Test {
       plan.record.version = 1;
       EXPECT_TRUE(sla_store_.Arm(i == kOther ? "440305" : "440304", 0, plan).ok());
     }
+    ApiKeyRecord key{.key_id = kApiKeyId,
+                     .salt_hex = std::string(32, '0'),
+                     .hash_hex = std::string(64, '0'),
+                     .department_id = "dep_a",
+                     .area = "440304",
+                     .label = "matrix",
+                     .created_by = "ad1",
+                     .created_at = clock_.Now()};
+    EXPECT_TRUE(api_keys_->Create(key).ok());  // for RevokeApiKey / ListApiKeys
     return s;
   }
 
@@ -1193,6 +1202,21 @@ TEST_F(MatrixTest, EveryRpcEveryRoleEveryRelationAnswersAsSpecified) {
               if (data.find(scenario->event[of]) == std::string::npos) continue;
               EXPECT_TRUE(SeesEvent(rule.setup, static_cast<R>(role), static_cast<Rel>(of)))
                   << cell << ": leaked event " << scenario->event[of] << " in CSV";
+            }
+          }
+          // A board shows a scoped caller only the rows of its scope.
+          if (m->output_type() == v1::Board::descriptor()) {
+            const auto& board = static_cast<const v1::Board&>(*a.response);
+            bool street = role == CS || role == SD, department = role == OP || role == DS;
+            if (street || department) {
+              EXPECT_FALSE(board.has_district()) << cell << ": district row";
+              for (const v1::BoardRow& r : board.streets()) {
+                EXPECT_TRUE(street && r.id() == "st1") << cell << ": street row " << r.id();
+              }
+              for (const v1::BoardRow& r : board.departments()) {
+                EXPECT_TRUE(department && r.id() == "dep_a")
+                    << cell << ": department row " << r.id();
+              }
             }
           }
           if (rule.mutates) scenario.reset();
