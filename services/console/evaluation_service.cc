@@ -56,12 +56,9 @@ absl::StatusOr<EvaluationQuery> EvaluationService::QueryFor(const Identity& who,
   if (req.district_id().empty()) return absl::InvalidArgumentError("district_id is required");
   absl::StatusOr<Grouping> grouping = GroupingFromProto(req.grouping());
   if (!grouping.ok()) return grouping.status();
-  absl::StatusOr<absl::TimeZone> tz = runner_->TimeZoneOf(req.district_id());
-  if (!tz.ok()) return tz.status();
-  absl::StatusOr<Period> period = PeriodOf(req, *tz);
-  if (!period.ok()) return period.status();
-
-  EvaluationQuery q{.district_id = req.district_id(), .period = *period, .grouping = *grouping};
+  // Who may ask comes before the district's configuration, so a caller refused by role or
+  // area learns nothing about which districts are configured.
+  std::string scope;
   switch (who.role) {
     case Role::kAdmin:
     case Role::kAuditor:
@@ -76,7 +73,7 @@ absl::StatusOr<EvaluationQuery> EvaluationService::QueryFor(const Identity& who,
                                                         "' of the caller is not in district ",
                                                         req.district_id()));
       }
-      q.scope = who.area;
+      scope = who.area;
       break;
     }
     default:
@@ -85,6 +82,13 @@ absl::StatusOr<EvaluationQuery> EvaluationService::QueryFor(const Identity& who,
                        " may not read evaluations (leaders, dispatchers, "
                        "auditors and admins may)"));
   }
+  absl::StatusOr<absl::TimeZone> tz = runner_->TimeZoneOf(req.district_id());
+  if (!tz.ok()) return tz.status();
+  absl::StatusOr<Period> period = PeriodOf(req, *tz);
+  if (!period.ok()) return period.status();
+
+  EvaluationQuery q{.district_id = req.district_id(), .period = *period, .grouping = *grouping};
+  q.scope = scope;
   return q;
 }
 

@@ -5,6 +5,7 @@
 #include <optional>
 #include <utility>
 
+#include "common/rpc/adapter_util.h"
 #include "common/rpc/convert.h"
 #include "common/rpc/log.h"
 #include "common/rpc/status.h"
@@ -142,7 +143,7 @@ void FeedReactor::LoadAndSend(std::vector<ChangeRecord> changes) {
       m.set_state(static_cast<v1::EventState>(c.state));
       m.set_action(static_cast<v1::EventAction>(c.action));
       *m.mutable_at() = ToProto(c.at);
-      ToProto(*event, m.mutable_event());
+      EventToProtoFor(who_, *event, m.mutable_event());  // masked for the caller
       out.push_back(std::move(m));
     }
     if (!last_sent) {

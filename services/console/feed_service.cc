@@ -1,6 +1,9 @@
 #include "services/console/feed_service.h"
 
+#include <memory>
+
 #include "absl/strings/str_cat.h"
+#include "common/domain/access_policy.h"
 #include "common/rpc/identity.h"
 #include "common/rpc/status.h"
 
@@ -32,6 +35,12 @@ grpc::ServerWriteReactor<v1::EventChange>* FeedService::WatchEvents(
   filter.department_id = req->department_id();
   for (int s : req->states()) filter.states.push_back(static_cast<EventState>(s));
   if (absl::Status s = ValidateFeedFilter(filter); !s.ok()) return new Refused(s);
+  // An unknown district and one outside the caller's scope read alike (docs/auth.md).
+  std::shared_ptr<const District> district = orgs_->Find(req->district_id());
+  if (district == nullptr || !CanSeeDistrict(who.value(), *district)) {
+    return new Refused(
+        absl::NotFoundError(absl::StrCat("district '", req->district_id(), "' not found")));
+  }
   return new FeedReactor(feed_, store_, &timer_, *std::move(who), req->district_id(), req->cursor(),
                          std::move(filter), settings_);
 }

@@ -75,7 +75,7 @@ class FeedServiceTest : public ::testing::Test {
     commands_ = std::make_unique<EventCommands>(store_.get(), orgs_.get(), &clock_,
                                                 [this] { return ++random_; });
     service_ = std::make_unique<FeedService>(
-        feed_.get(), store_.get(),
+        feed_.get(), store_.get(), orgs_.get(),
         FeedSettings{.batch = 7, .poll = absl::Milliseconds(5), .retry = absl::Milliseconds(50)});
     grpc::ServerBuilder builder;
     builder.RegisterService(service_.get());
@@ -368,6 +368,17 @@ TEST_F(FeedServiceTest, BadRequestsAreRefusedNamingTheField) {
     grpc::Status s = w.reader->Finish();
     EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
     EXPECT_NE(s.error_message().find("states"), std::string::npos);
+  }
+  // auth (issue 7): an unknown district and one outside the caller's scope read alike.
+  for (const auto& [who, district] : std::vector<std::pair<Identity, std::string>>{
+           {kAdmin, "999999"}, {Identity{"ld9", Role::kLeader, "440305", ""}, "440304"}}) {
+    v1::WatchEventsRequest req;
+    req.set_district_id(district);
+    Watch w = Open(who, req);
+    EXPECT_FALSE(w.Next().has_value());
+    grpc::Status s = w.reader->Finish();
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND) << who.subject;
+    EXPECT_EQ(s.error_message(), absl::StrCat("district '", district, "' not found"));
   }
   {
     grpc::ClientContext ctx;

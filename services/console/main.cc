@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
   // feed (issue 6): the live feed (docs/console.md, "Feed").
   redis::RedisChangeFeed change_feed(&(*ctx)->redis());
   console::FeedService feed(
-      &change_feed, &(*ctx)->events(),
+      &change_feed, &(*ctx)->events(), &(*ctx)->orgs(),
       {.batch = absl::GetFlag(FLAGS_feed_batch), .poll = absl::GetFlag(FLAGS_feed_poll)});
   services.push_back(&feed);
   // feed (issue 6): the evaluation RPC (docs/evaluation.md); figures need the SLA policies.

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/domain/access_policy.h"
+#include "common/rpc/adapter_util.h"
 #include "common/rpc/convert.h"
 #include "common/rpc/identity.h"
 #include "common/rpc/status.h"
@@ -14,8 +15,9 @@
 namespace zhiwang::console {
 namespace {
 
-void ToProto(const ListedItem& item, absl::Time now, v1::ListedEvent* out) {
-  zhiwang::ToProto(item.event, out->mutable_event());
+// The event as `who` may see it (reporter contact masked by role: EventToProtoFor).
+void ToProto(const Identity& who, const ListedItem& item, absl::Time now, v1::ListedEvent* out) {
+  EventToProtoFor(who, item.event, out->mutable_event());
   out->set_light(static_cast<v1::SlaLight>(LightAt(item.facts, now)));
   if (item.facts.deadline) *out->mutable_deadline() = zhiwang::ToProto(*item.facts.deadline);
   if (item.facts.yellow_at) *out->mutable_yellow_at() = zhiwang::ToProto(*item.facts.yellow_at);
@@ -176,7 +178,7 @@ grpc::ServerUnaryReactor* QueryService::ListEvents(grpc::CallbackServerContext* 
                  [=](absl::StatusOr<ListPage> page) {
                    if (!page.ok()) return finish(page.status());
                    for (const ListedItem& item : page->items) {
-                     ToProto(item, now, resp->add_events());
+                     ToProto(who, item, now, resp->add_events());
                    }
                    resp->set_next_page_token(page->next_page_token);
                    finish(absl::OkStatus());
@@ -193,11 +195,9 @@ grpc::ServerUnaryReactor* QueryService::GetEventDetail(grpc::CallbackServerConte
     }
     std::string id = req->event_id();
     absl::Time now = clock_->Now();
-    events_->Get(id, [=, this](absl::StatusOr<Event> e) {
+    // Missing and out of scope answer alike (GetEventFor: CanSeeEvent).
+    GetEventFor(events_, who, id, [=, this](absl::StatusOr<Event> e) {
       if (!e.ok()) return finish(e.status());
-      if (!CanSeeEvent(who, *e)) {
-        return finish(absl::NotFoundError(absl::StrCat("event ", id, " not found")));
-      }
       Event event = *std::move(e);
       events_->GetTimeline(id, [=, this](absl::StatusOr<std::vector<TimelineEntry>> t) {
         if (!t.ok()) return finish(t.status());
@@ -205,7 +205,7 @@ grpc::ServerUnaryReactor* QueryService::GetEventDetail(grpc::CallbackServerConte
         zhiwang::ToProto(event.routing, resp->mutable_routing());
         queries_->Facts(event.district_id, id, [=](absl::StatusOr<EventFacts> f) {
           if (!f.ok()) return finish(f.status());
-          ToProto(ListedItem{event, *f}, now, resp->mutable_event());
+          ToProto(who, ListedItem{event, *f}, now, resp->mutable_event());
           finish(absl::OkStatus());
         });
       });

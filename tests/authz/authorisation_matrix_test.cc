@@ -10,10 +10,14 @@
 // Redis implementations the binaries use — the dispatch queue and webhook store exist only
 // for Redis, and streams (WatchAssignments) read what the Lua transition script wrote. The
 // SLA records come from the in-memory SLA store (checked against Redis by its contract
-// suite); the organisation from the in-memory org store.
+// suite); the organisation from the in-memory org store. The console reads the Lua-kept
+// query indexes and change feed, the evaluation the stored events (the sample district's SLA
+// policies for both districts); API keys and the audit trail live in Redis too. CSV chunks
+// are searched for event ids as answers are for events.
 //
 // ---------------------------------------------------------------------------------------
-// HOW TO ADD AN RPC (e.g. after merging QueryService, FeedService, AuditService, …)
+// HOW TO ADD AN RPC (every zhiwang.v1 service of this build is registered: intake, dispatch,
+// triage, admin, SLA, query, feed, evaluation, auth, audit)
 //  1. Link its service library in tests/authz/CMakeLists.txt and, if it is a new service,
 //     construct and register it in MatrixTest::SetUp (next to the others).
 //  2. Add one Rule to Rules() below:
@@ -54,9 +58,12 @@
 #include "common/domain/event_commands.h"
 #include "common/domain/org_registry.h"
 #include "common/redis/redis_assignment_queue.h"
+#include "common/redis/redis_change_feed.h"
 #include "common/redis/redis_client.h"
 #include "common/redis/redis_event_store.h"
 #include "common/redis/redis_webhook_store.h"
+#include "common/rpc/api_key_store.h"
+#include "common/rpc/audit_log.h"
 #include "common/rpc/convert.h"
 #include "common/rpc/identity.h"
 #include "common/store/memory_org_store.h"
@@ -66,14 +73,27 @@
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "services/authn/audit_service.h"
+#include "services/authn/auth_service.h"
+#include "services/console/evaluation_runner.h"
+#include "services/console/evaluation_service.h"
+#include "services/console/feed_service.h"
+#include "services/console/query_service.h"
+#include "services/console/redis_evaluation_source.h"
+#include "services/console/redis_query_store.h"
 #include "services/dispatch/dispatch_service.h"
 #include "services/intake/intake_service.h"
 #include "services/router/admin_service.h"
 #include "services/router/triage_service.h"
 #include "services/sla/memory_sla_store.h"
+#include "services/sla/sla_config_loader.h"
 #include "services/sla/sla_engine.h"
 #include "services/sla/sla_service.h"
+#include "zhiwang/v1/auth.pb.h"
+#include "zhiwang/v1/console.pb.h"
+#include "zhiwang/v1/evaluation.pb.h"
 #include "zhiwang/v1/event.pb.h"
+#include "zhiwang/v1/feed.pb.h"
 
 namespace zhiwang {
 namespace {
@@ -138,6 +158,7 @@ bool Visible(Obj o, R r, Rel rel) {
 bool SeesContact(R r) { return r == SD || r == DD || r == SY; }
 
 const char kMissingEvent[] = "440304-20260101-0000000000";
+const char kApiKeyId[] = "ak_0123456789abcdef";  // an active API key in every scenario
 const char kName[] = "张三";
 const char kPhone[] = "13812345678";
 
@@ -260,6 +281,22 @@ v1::Attachment Photo() {
   a.set_size_bytes(1000);
   return a;
 }
+
+// The same override for each role of `roles` at relation `rel`; Join concatenates lists.
+std::vector<Override> Each(Roles roles, Rel rel, Code code) {
+  std::vector<Override> out;
+  for (int r = 0; r < kRoleCount; ++r) {
+    if (roles.test(r)) out.push_back({static_cast<R>(r), rel, code});
+  }
+  return out;
+}
+std::vector<Override> Join(std::initializer_list<std::vector<Override>> parts) {
+  std::vector<Override> out;
+  for (const auto& p : parts) out.insert(out.end(), p.begin(), p.end());
+  return out;
+}
+// Roles whose events all lie in their own district (440304).
+const Roles kOneDistrict = Of({GW, CS, SD, DD, OP, DS, LD});
 
 const std::vector<Rule>& Rules() {
   static const auto* rules = new std::vector<Rule>{
@@ -621,6 +658,105 @@ const std::vector<Rule>& Rules() {
        .build = B<v1::GetCalendarRequest>(
            [](auto& r, const Target& t) { r.set_district_id(t.district); }),
        .mutates = false},
+      // ---- QueryService (console, issue 6). Lists filter by CanSeeEvent: a district
+      // outside the caller's scope lists nothing (OK, empty); an unknown district is a bad
+      // query (INVALID_ARGUMENT naming district_id).
+      {.method = "zhiwang.v1.QueryService/ListEvents",
+       .object = kDistrict,
+       .build = B<v1::ListEventsRequest>(
+           [](auto& r, const Target& t) { r.set_district_id(t.district); }),
+       .overrides = Join(
+           {Each(kOneDistrict, kOther, Code::OK), Each(kAll, kMissing, Code::INVALID_ARGUMENT)}),
+       .mutates = false},
+      {.method = "zhiwang.v1.QueryService/GetEventDetail",
+       .object = kEvent,
+       .build =
+           B<v1::GetEventDetailRequest>([](auto& r, const Target& t) { r.set_event_id(t.event); }),
+       .mutates = false},
+      // Counts only, per area: the whole district (admin, auditor, system, the district's
+      // leader and dispatcher), one street (street dispatcher, community staff) or one
+      // department (its roles). Districts are public organisation data: another district's
+      // board is refused openly, an unknown one is a bad request.
+      {.method = "zhiwang.v1.QueryService/GetBoard",
+       .object = kDistrict,
+       .gate = Of({CS, SD, DD, OP, DS, LD, AU, AD, SY}),
+       .act = Of({CS, SD, DD, OP, DS, LD, AU, AD, SY}),
+       .build =
+           B<v1::GetBoardRequest>([](auto& r, const Target& t) { r.set_district_id(t.district); }),
+       .overrides = Join({Each(kOneDistrict, kOther, Code::PERMISSION_DENIED),
+                          Each(kAll, kMissing, Code::INVALID_ARGUMENT)}),
+       .mutates = false},
+      {.method = "zhiwang.v1.QueryService/ExportEventsCsv",
+       .object = kDistrict,
+       .build = B<v1::ExportEventsCsvRequest>(
+           [](auto& r, const Target& t) { r.mutable_query()->set_district_id(t.district); }),
+       .overrides = Join(
+           {Each(kOneDistrict, kOther, Code::OK), Each(kAll, kMissing, Code::INVALID_ARGUMENT)}),
+       .mutates = false},
+      // ---- FeedService (console, issue 6): a district's change feed from its start, so an
+      // OK stream has its first message at once (a change the caller may see, or progress).
+      {.method = "zhiwang.v1.FeedService/WatchEvents",
+       .object = kDistrict,
+       .build = B<v1::WatchEventsRequest>([](auto& r, const Target& t) {
+         r.set_district_id(t.district);
+         r.set_cursor("0-0");
+       }),
+       .mutates = false},
+      // ---- EvaluationService (issue 6): leaders and dispatchers their area of their own
+      // district (another district, or an unknown one, is outside their area:
+      // PERMISSION_DENIED, docs/evaluation.md); auditors and admins every configured district.
+      {.method = "zhiwang.v1.EvaluationService/Evaluate",
+       .object = kDistrict,
+       .gate = Of({SD, DD, LD, AU, AD}),
+       .act = Of({SD, DD, LD, AU, AD}),
+       .build = B<v1::EvaluateRequest>([](auto& r, const Target& t) {
+         r.set_district_id(t.district);
+         r.set_day("2026-09-01");
+         r.set_grouping(v1::EVALUATION_GROUPING_DEPARTMENT);
+       }),
+       .overrides = Join({Each(Of({SD, DD, LD}), kOther, Code::PERMISSION_DENIED),
+                          Each(Of({SD, DD, LD}), kMissing, Code::PERMISSION_DENIED)}),
+       .mutates = false},
+      {.method = "zhiwang.v1.EvaluationService/ExportEvaluationCsv",
+       .object = kDistrict,
+       .gate = Of({SD, DD, LD, AU, AD}),
+       .act = Of({SD, DD, LD, AU, AD}),
+       .build = B<v1::EvaluateRequest>([](auto& r, const Target& t) {
+         r.set_district_id(t.district);
+         r.set_day("2026-09-01");
+         r.set_grouping(v1::EVALUATION_GROUPING_STREET);
+       }),
+       .overrides = Join({Each(Of({SD, DD, LD}), kOther, Code::PERMISSION_DENIED),
+                          Each(Of({SD, DD, LD}), kMissing, Code::PERMISSION_DENIED)}),
+       .mutates = false},
+      // ---- AuthService (issue 7): WhoAmI for anyone; API keys for admins only.
+      {.method = "zhiwang.v1.AuthService/WhoAmI",
+       .build = B<v1::WhoAmIRequest>([](auto&, const Target&) {}),
+       .mutates = false},
+      {.method = "zhiwang.v1.AuthService/CreateApiKey",
+       .gate = Of({AD}),
+       .act = Of({AD}),
+       .build = B<v1::CreateApiKeyRequest>([](auto& r, const Target&) {
+         r.set_department_id("dep_a");
+         r.set_area("440304");
+         r.set_label("matrix");
+       })},
+      {.method = "zhiwang.v1.AuthService/RevokeApiKey",
+       .gate = Of({AD}),
+       .act = Of({AD}),
+       .build =
+           B<v1::RevokeApiKeyRequest>([](auto& r, const Target&) { r.set_key_id(kApiKeyId); })},
+      {.method = "zhiwang.v1.AuthService/ListApiKeys",
+       .gate = Of({AD}),
+       .act = Of({AD}),
+       .build = B<v1::ListApiKeysRequest>([](auto&, const Target&) {}),
+       .mutates = false},
+      // ---- AuditService (issue 7): auditors and admins read the trail.
+      {.method = "zhiwang.v1.AuditService/ListAudit",
+       .gate = Of({AU, AD}),
+       .act = Of({AU, AD}),
+       .build = B<v1::ListAuditRequest>([](auto&, const Target&) {}),
+       .mutates = false},
   };
   return *rules;
 }
@@ -692,9 +828,33 @@ class MatrixTest : public ::testing::Test {
         std::map<std::string, std::vector<v1::BusinessCalendarYear>>{{"440304", {year}},
                                                                      {"440305", {year}}},
         store_.get(), orgs_.get());
+    // The console (issue 6): queries over the Lua-maintained indexes, the live feed, the
+    // evaluation (the sample district's policies for both districts, none for others).
+    query_store_ = std::make_unique<console::RedisQueryStore>(client_.get());
+    query_ = std::make_unique<console::QueryService>(store_.get(), query_store_.get(), orgs_.get(),
+                                                     &clock_);
+    change_feed_ = std::make_unique<redis::RedisChangeFeed>(client_.get());
+    feed_ = std::make_unique<console::FeedService>(change_feed_.get(), store_.get(), orgs_.get(),
+                                                   console::FeedSettings{});
+    absl::StatusOr<sla::LoadedDistrict> policies = sla::LoadDistrict(ZW_SLA_POLICIES, {});
+    ASSERT_TRUE(policies.ok()) << policies.status();
+    evaluation_sla_.Set("440304", policies->config);
+    evaluation_sla_.Set("440305", policies->config);
+    evaluation_source_ = std::make_unique<console::RedisEvaluationSource>(client_.get());
+    evaluation_runner_ = std::make_unique<console::EvaluationRunner>(
+        evaluation_source_.get(), &evaluation_sla_, "matrix", &clock_,
+        console::EvaluationRunner::Options{});
+    evaluation_ =
+        std::make_unique<console::EvaluationService>(evaluation_runner_.get(), orgs_.get());
+    // Authentication (issue 7): API keys and the audit trail, in Redis.
+    api_keys_ = std::make_unique<ApiKeyStore>(client_.get());
+    audit_log_ = std::make_unique<AuditLog>(client_.get());
+    auth_ = std::make_unique<authn::AuthService>(api_keys_.get(), &clock_);
+    audit_ = std::make_unique<authn::AuditService>(audit_log_.get());
     grpc::ServerBuilder builder;
     for (grpc::Service* s : std::initializer_list<grpc::Service*>{
-             intake_.get(), dispatch_.get(), triage_.get(), admin_.get(), sla_.get()}) {
+             intake_.get(), dispatch_.get(), triage_.get(), admin_.get(), sla_.get(), query_.get(),
+             feed_.get(), evaluation_.get(), auth_.get(), audit_.get()}) {
       builder.RegisterService(s);
     }
     server_ = builder.BuildAndStart();
@@ -785,6 +945,15 @@ class MatrixTest : public ::testing::Test {
       plan.record.version = 1;
       EXPECT_TRUE(sla_store_.Arm(i == kOther ? "440305" : "440304", 0, plan).ok());
     }
+    ApiKeyRecord key{.key_id = kApiKeyId,
+                     .salt_hex = std::string(32, '0'),
+                     .hash_hex = std::string(64, '0'),
+                     .department_id = "dep_a",
+                     .area = "440304",
+                     .label = "matrix",
+                     .created_by = "ad1",
+                     .created_at = clock_.Now()};
+    EXPECT_TRUE(api_keys_->Create(key).ok());  // for RevokeApiKey / ListApiKeys
     return s;
   }
 
@@ -885,6 +1054,18 @@ class MatrixTest : public ::testing::Test {
   std::unique_ptr<router::TriageService> triage_;
   std::unique_ptr<router::AdminService> admin_;
   std::unique_ptr<sla::SlaService> sla_;
+  std::unique_ptr<console::RedisQueryStore> query_store_;
+  std::unique_ptr<console::QueryService> query_;
+  std::unique_ptr<redis::RedisChangeFeed> change_feed_;
+  std::unique_ptr<console::FeedService> feed_;
+  sla::SlaConfig evaluation_sla_;
+  std::unique_ptr<console::RedisEvaluationSource> evaluation_source_;
+  std::unique_ptr<console::EvaluationRunner> evaluation_runner_;
+  std::unique_ptr<console::EvaluationService> evaluation_;
+  std::unique_ptr<ApiKeyStore> api_keys_;
+  std::unique_ptr<AuditLog> audit_log_;
+  std::unique_ptr<authn::AuthService> auth_;
+  std::unique_ptr<authn::AuditService> audit_;
   std::unique_ptr<grpc::Server> server_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<grpc::GenericStub> stub_;
@@ -1012,6 +1193,31 @@ TEST_F(MatrixTest, EveryRpcEveryRoleEveryRelationAnswersAsSpecified) {
             EXPECT_EQ(e->reporter().name(), full ? kName : "张*") << cell << " " << e->id();
             EXPECT_EQ(e->reporter().phone(), full ? kPhone : "138****5678")
                 << cell << " " << e->id();
+          }
+          // CSV exports carry events as rows: none the caller may not see.
+          if (m->output_type() == v1::CsvChunk::descriptor()) {
+            const std::string& data = static_cast<const v1::CsvChunk&>(*a.response).data();
+            EXPECT_NE(data.find("event_id,"), std::string::npos) << cell << ": no CSV header";
+            for (int of = kOwn; of <= kOther; ++of) {
+              if (data.find(scenario->event[of]) == std::string::npos) continue;
+              EXPECT_TRUE(SeesEvent(rule.setup, static_cast<R>(role), static_cast<Rel>(of)))
+                  << cell << ": leaked event " << scenario->event[of] << " in CSV";
+            }
+          }
+          // A board shows a scoped caller only the rows of its scope.
+          if (m->output_type() == v1::Board::descriptor()) {
+            const auto& board = static_cast<const v1::Board&>(*a.response);
+            bool street = role == CS || role == SD, department = role == OP || role == DS;
+            if (street || department) {
+              EXPECT_FALSE(board.has_district()) << cell << ": district row";
+              for (const v1::BoardRow& r : board.streets()) {
+                EXPECT_TRUE(street && r.id() == "st1") << cell << ": street row " << r.id();
+              }
+              for (const v1::BoardRow& r : board.departments()) {
+                EXPECT_TRUE(department && r.id() == "dep_a")
+                    << cell << ": department row " << r.id();
+              }
+            }
           }
           if (rule.mutates) scenario.reset();
         }
