@@ -115,9 +115,10 @@ TEST_F(AuthnE2E, EveryActionOfALifecycleIsAudited) {
                        Report(stack(), worker, MakeReport("audit-report", kTwoDeptCategory)));
   ASSERT_OK_AND_ASSIGN(v1::Event e, WaitDispatched(stack(), worker, reported.id()));
   const Identity op = Operator(e.department_id());
-  // A denial on the same object: another department's operator may not claim it.
+  // A denial on the same object: another department's operator may not claim it, and is
+  // told NOT_FOUND, as for a missing event (docs/auth.md, "NOT_FOUND policy").
   absl::StatusOr<v1::Event> refused = Claim(stack(), Operator(kWaterDept), "audit-steal", e.id());
-  ASSERT_EQ(refused.status().code(), absl::StatusCode::kPermissionDenied) << refused.status();
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kNotFound) << refused.status();
   ASSERT_TRUE(Claim(stack(), op, "audit-claim", e.id()).ok());
   ASSERT_TRUE(AddProgress(stack(), op, "audit-progress", e.id(), "到场").ok());
   ASSERT_TRUE(Resolve(stack(), op, "audit-resolve", e.id(), "已处置").ok());
@@ -154,7 +155,7 @@ TEST_F(AuthnE2E, EveryActionOfALifecycleIsAudited) {
   ASSERT_FALSE(denials.empty()) << "the refused claim is audited";
   EXPECT_EQ(denials[0].subject(), Operator(kWaterDept).subject);
   EXPECT_EQ(denials[0].action(), "/zhiwang.v1.DispatchService/ClaimEvent");
-  EXPECT_EQ(denials[0].status_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(denials[0].status_code(), grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_F(AuthnE2E, ApiKeyLifecycleThroughTheRouter) {
