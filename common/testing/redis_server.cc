@@ -187,7 +187,7 @@ absl::Status RedisServer::Launch() {
                                    "--appendonly",
                                    "yes",
                                    "--appendfsync",
-                                   "everysec",
+                                   "always",
                                    "--save",
                                    "",
                                    "--daemonize",

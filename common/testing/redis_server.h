@@ -2,7 +2,7 @@
 #define ZHIWANG_COMMON_TESTING_REDIS_SERVER_H_
 
 // A private redis-server for integration and e2e tests: started on a free loopback port
-// with its data in a fresh temporary directory (AOF on, appendfsync everysec), stopped
+// with its data in a fresh temporary directory (AOF on, appendfsync always), stopped
 // (by its PID) when destroyed. Restart() stops it with SIGKILL and starts it again on the
 // same port and directory, so a test can show that nothing acknowledged was lost.
 // The server gets SIGKILL if the thread that started it exits (PR_SET_PDEATHSIG), so a
