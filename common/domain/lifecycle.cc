@@ -441,6 +441,8 @@ bool IsTerminal(EventState s) {
   return s == S::kEvaluated || s == S::kNotAccepted || s == S::kCancelled || s == S::kMerged;
 }
 
+bool IsSettled(EventState s) { return s == S::kClosed || IsTerminal(s); }
+
 absl::StatusOr<TransitionOutcome> ApplyCommand(const Event& current, const Identity& who,
                                                const Command& command, absl::Time now) {
   const TransitionRule* rule = FindRule(current.state, command.action);

@@ -40,6 +40,11 @@ const TransitionRule* FindRule(EventState from, EventAction action);
 
 // True for states no action leaves (except evaluation of closed events).
 bool IsTerminal(EventState s);
+// True once the handling is over: closed (结案) or terminal. From here only an evaluation of a
+// closed event may follow, and it changes no figure of docs/evaluation.md; an unmerge is
+// the one way back (MERGED is terminal). The closure index (zw:{D}:ix:q:closed) holds the
+// settled events by the time they settled.
+bool IsSettled(EventState s);
 
 // What the caller asks for, beyond the action itself.
 struct Command {

@@ -106,7 +106,7 @@ std::string OrganisationDistricts();
 // with the write they index.
 // zw:{D}:ix:q:created — zset of every event id by creation time (ms)
 std::string EventsByCreation(absl::string_view district);
-// zw:{D}:ix:q:closed — zset of the events in a terminal state (IsTerminal) by the time
+// zw:{D}:ix:q:closed — zset of the settled events (IsSettled: closed or terminal) by the time
 // (ms) they entered it; an event leaving it (unmerge) is removed
 std::string EventsByClosure(absl::string_view district);
 // zw:{D}:ix:q:<kind>:<value> — zset of event ids by creation time (ms); kind is

@@ -48,7 +48,7 @@ std::vector<QueryIndexOp> QueryIndexOpsForCreate(const Event& e) {
                    'a', created});
   }
   for (auto& [key, field] : CounterFields(e)) ops.push_back({key, 'i', field});
-  if (IsTerminal(e.state)) ops.push_back({keys::EventsByClosure(d), 'a', created});
+  if (IsSettled(e.state)) ops.push_back({keys::EventsByClosure(d), 'a', created});
   return ops;
 }
 
@@ -78,8 +78,8 @@ std::vector<QueryIndexOp> QueryIndexOpsForTransition(const Event& before, const 
     bool kept = std::find(old_fields.begin(), old_fields.end(), f) != old_fields.end();
     ops.push_back({f.first, kept ? 'n' : 'i', f.second});
   }
-  bool was_closed = IsTerminal(before.state);
-  bool is_closed = IsTerminal(after.state);
+  bool was_closed = IsSettled(before.state);
+  bool is_closed = IsSettled(after.state);
   if (is_closed && !was_closed)
     ops.push_back({keys::EventsByClosure(d), 'a', Ms(after.updated_at)});
   if (was_closed && !is_closed) ops.push_back({keys::EventsByClosure(d), 'r', ""});

@@ -113,7 +113,8 @@ enum class Grouping { kDistrict, kDepartment, kStreet, kCommunity, kGridWorker }
 using GroupFigures = std::map<std::string, Figures>;
 
 // The figures of `period` per group. `events` must include every event with a timeline
-// entry in the period or not in a terminal state at period.from (more is harmless).
+// entry in the period or not settled (IsSettled: closed or terminal) at period.from (more
+// is harmless).
 // `policies` and `calendar` are the district's, as the SLA service uses them.
 // Errors: INVALID_ARGUMENT naming the event for a timeline with a duplicate seq or an
 // action number IsKnownAction rejects; NOT_FOUND when no policy covers an event's resolve

@@ -58,7 +58,7 @@ absl::Status WriteStoredRecords(redis::RedisClient* client,
     if (push.size() > 2) commands.push_back(std::move(push));
     commands.push_back({"ZADD", redis::keys::EventsByCreation(d),
                         absl::StrCat(absl::ToUnixMillis(r.event.created_at)), r.event.id});
-    if (std::optional<absl::Time> closed = TerminalSince(r)) {
+    if (std::optional<absl::Time> closed = SettledSince(r)) {
       commands.push_back({"ZADD", redis::keys::EventsByClosure(d),
                           absl::StrCat(absl::ToUnixMillis(*closed)), r.event.id});
     }

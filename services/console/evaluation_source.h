@@ -46,10 +46,11 @@ class EvaluationSource {
                          Done<bool> done) = 0;
 };
 
-// When an event became terminal (IsTerminal), as the closure index records it: the `at` of
-// the timeline entry that moved it into its current terminal state; nullopt when it is
-// not terminal. For the memory source and tests.
-std::optional<absl::Time> TerminalSince(const EventRecord& record);
+// When an event settled (IsSettled: closed or terminal), as the closure index records it:
+// the `at` of the timeline entry that last moved it from an unsettled state into a settled
+// one (an evaluation after the close does not move it); nullopt when it is not settled.
+// For the memory source and tests.
+std::optional<absl::Time> SettledSince(const EventRecord& record);
 
 }  // namespace zhiwang::console
 

@@ -16,6 +16,7 @@
 #include "services/console/evaluation_generator.h"
 #include "services/console/memory_evaluation_source.h"
 #include "services/console/redis_evaluation_source.h"
+#include "services/sla/sla_test_util.h"
 
 namespace zhiwang::console {
 namespace {
@@ -97,10 +98,10 @@ TEST_F(EvaluationSourceContractTest, BothSelectTheSameInputsForEveryPeriod) {
   // Nothing was created before March: February selects nothing; March selects every event.
   EXPECT_TRUE(Selected(*s_.redis, periods[4]).empty());
   EXPECT_EQ(Selected(*s_.redis, periods[0]).size(), month_.size());
-  // Terminal before April: left out of April's inputs.
+  // Settled (closed or terminal) before April: left out of April's inputs.
   size_t terminal_in_march = 0;
   for (const EventRecord& r : month_) {
-    std::optional<absl::Time> t = TerminalSince(r);
+    std::optional<absl::Time> t = SettledSince(r);
     if (t && *t < periods[1].from) ++terminal_in_march;
   }
   EXPECT_GT(terminal_in_march, 0u);
@@ -128,6 +129,33 @@ TEST_F(EvaluationSourceContractTest, LoadedRecordsEvaluateLikeTheOriginals) {
       EXPECT_EQ(got.timeline[i].reason_code, want.timeline[i].reason_code);
     }
   }
+}
+
+// Why the closure index may leave out every event settled (closed or terminal) before a
+// period starts: no figure of a later period changes. April and a week of late March,
+// evaluated over the whole month and over what the Redis source selects, for every grouping.
+TEST_F(EvaluationSourceContractTest, EventsSettledBeforeThePeriodChangeNoFigure) {
+  const sla::BusinessCalendar cal = sla::testing::Cn2026();
+  const sla::PolicySet policies =
+      sla::testing::UniformPolicies({sla::TimeUnit::kWorkingHours, 4}, sla::TimeUnit::kWorkingDays,
+                                    1, 3, {sla::TimeUnit::kWorkingHours, 2});
+  size_t left_out = 0;
+  for (const Period& p : {MonthPeriod(absl::CivilMonth(2026, 4), kTz),
+                          WeekPeriod(absl::CivilDay(2026, 3, 25), kTz)}) {
+    std::promise<absl::StatusOr<std::vector<EventRecord>>> done;
+    s_.redis->Load("d1", p, [&](absl::StatusOr<std::vector<EventRecord>> r) { done.set_value(r); });
+    absl::StatusOr<std::vector<EventRecord>> selected = done.get_future().get();
+    ASSERT_TRUE(selected.ok()) << selected.status();
+    left_out += month_.size() - selected->size();
+    for (Grouping g : {Grouping::kDistrict, Grouping::kDepartment, Grouping::kStreet,
+                       Grouping::kCommunity, Grouping::kGridWorker}) {
+      absl::StatusOr<GroupFigures> all = Evaluate(month_, policies, cal, p, g);
+      absl::StatusOr<GroupFigures> some = Evaluate(*selected, policies, cal, p, g);
+      ASSERT_TRUE(all.ok() && some.ok());
+      EXPECT_EQ(*all, *some) << absl::FormatTime(p.from) << " grouping " << static_cast<int>(g);
+    }
+  }
+  EXPECT_GT(left_out, 0u) << "the data set must have events settled before the period";
 }
 
 void CacheContract(EvaluationSource& s) {

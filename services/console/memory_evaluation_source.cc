@@ -1,5 +1,8 @@
 #include "services/console/memory_evaluation_source.h"
 
+#include <algorithm>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "common/domain/lifecycle.h"
 #include "services/console/evaluation_csv.h"
@@ -15,14 +18,21 @@ std::string CacheId(const EvaluationCacheKey& k) {
 
 }  // namespace
 
-std::optional<absl::Time> TerminalSince(const EventRecord& record) {
-  if (!IsTerminal(record.event.state)) return std::nullopt;
-  const TimelineEntry* last = nullptr;
-  for (const TimelineEntry& t : record.timeline) {
-    if (last == nullptr || t.seq > last->seq) last = &t;
+std::optional<absl::Time> SettledSince(const EventRecord& record) {
+  if (!IsSettled(record.event.state)) return std::nullopt;
+  std::vector<const TimelineEntry*> entries;
+  for (const TimelineEntry& t : record.timeline) entries.push_back(&t);
+  std::sort(entries.begin(), entries.end(),
+            [](const TimelineEntry* a, const TimelineEntry* b) { return a->seq < b->seq; });
+  std::optional<absl::Time> since;
+  for (const TimelineEntry* t : entries) {
+    if (!IsSettled(t->to_state)) {
+      since.reset();
+    } else if (!since.has_value()) {
+      since = t->at;
+    }
   }
-  if (last == nullptr) return record.event.updated_at;
-  return last->at;
+  return since.has_value() ? since : std::optional<absl::Time>(record.event.updated_at);
 }
 
 void MemoryEvaluationSource::Put(const EventRecord& record) {
@@ -43,7 +53,7 @@ void MemoryEvaluationSource::Load(const std::string& district_id, const Period& 
     ++loads_;
     for (const auto& [id, r] : events_) {
       if (r.event.district_id != district_id || r.event.created_at >= period.to) continue;
-      std::optional<absl::Time> closed = TerminalSince(r);
+      std::optional<absl::Time> closed = SettledSince(r);
       if (closed.has_value() && *closed < period.from) continue;
       out.push_back(r);
     }
