@@ -317,7 +317,7 @@ int Main() {
   const std::string dep = absl::StrCat(street, "_d1");
   std::printf(
       "open events with a clock: %lld in the district, %lld of street %s, %lld of "
-      "department %s; terminal (IsTerminal): %lld\n",
+      "department %s; settled (IsSettled, the closure index): %lld\n",
       static_cast<long long>(count(redis::keys::LightIndex(kDistrict, "dl", "", ""))),
       static_cast<long long>(count(redis::keys::LightIndex(kDistrict, "dl", "street", street))),
       street.c_str(),
