@@ -5,26 +5,9 @@
 -- ARGV: 1 event id, 2 event blob, 3 state, 4 fingerprint, 5 entry blob, 6 now ms,
 --       7 request ttl s, 8 action number (sla)
 -- query (issue 6): KEYS 7.. and ARGV 9.. the console's index operations
---       (common/redis/query_index_ops.h)
+--       (common/redis/query_index_ops.h), applied by query_index_ops() from
+--       query_index_ops.lua, which the build prepends to this script
 -- Returns {'ok'} | {'replay', blob} | {'reused'} | {'exists'}
--- query (issue 6): the console's indexes (common/redis/query_index_ops.h).
-local function query_index_ops(kbase, abase, id)
-  local n = tonumber(ARGV[abase] or '0')
-  local fresh = false
-  for i = 1, n do
-    local key, op, arg = KEYS[kbase + i - 1], ARGV[abase + 2 * i - 1], ARGV[abase + 2 * i]
-    if op == 'c' then
-      if not redis.call('ZSCORE', key, id) then
-        fresh = true
-        redis.call('ZADD', key, arg, id)
-      end
-    elseif op == 'a' then redis.call('ZADD', key, arg, id)
-    elseif op == 'r' then redis.call('ZREM', key, id)
-    elseif op == 'i' or (op == 'n' and fresh) then redis.call('HINCRBY', key, arg, 1)
-    elseif op == 'd' and not fresh then redis.call('HINCRBY', key, arg, -1)
-    end
-  end
-end
 local req = redis.call('GET', KEYS[3])
 if req then
   local sep = string.find(req, ':', 1, true)

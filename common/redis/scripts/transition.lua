@@ -13,26 +13,9 @@
 --       13 queue '1'|'0', 14 queue maxlen ('0' = never trim), 15 action number of the
 --       last step (sla), 16 n = number of query index operations (query, issue 6),
 --       17..16+2n their (op, arg) pairs over KEYS 12..11+n
---       (common/redis/query_index_ops.h), 17+2n.. entry blobs
+--       (common/redis/query_index_ops.h; query_index_ops() comes from query_index_ops.lua,
+--       which the build prepends to this script), 17+2n.. entry blobs
 -- Returns {'ok'} | {'replay', blob} | {'reused'} | {'missing'} | {'conflict', v, s}
--- query (issue 6): the console's indexes (common/redis/query_index_ops.h).
-local function query_index_ops(kbase, abase, id)
-  local n = tonumber(ARGV[abase] or '0')
-  local fresh = false
-  for i = 1, n do
-    local key, op, arg = KEYS[kbase + i - 1], ARGV[abase + 2 * i - 1], ARGV[abase + 2 * i]
-    if op == 'c' then
-      if not redis.call('ZSCORE', key, id) then
-        fresh = true
-        redis.call('ZADD', key, arg, id)
-      end
-    elseif op == 'a' then redis.call('ZADD', key, arg, id)
-    elseif op == 'r' then redis.call('ZREM', key, id)
-    elseif op == 'i' or (op == 'n' and fresh) then redis.call('HINCRBY', key, arg, 1)
-    elseif op == 'd' and not fresh then redis.call('HINCRBY', key, arg, -1)
-    end
-  end
-end
 local record = ARGV[7] ~= ''
 if record then
   local req = redis.call('GET', KEYS[3])
